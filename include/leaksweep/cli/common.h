@@ -1,0 +1,54 @@
+// What every subcommand shares: exit codes, loading rules into an engine, opening the report
+// destination. Errors are returned as Status; subcommands turn them into exit code 2.
+#ifndef LEAKSWEEP_CLI_COMMON_H_
+#define LEAKSWEEP_CLI_COMMON_H_
+
+#include <fstream>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "leaksweep/core/status.h"
+#include "leaksweep/match/engine.h"
+#include "leaksweep/rules/rule.h"
+
+namespace leaksweep {
+
+enum ExitCode : int {
+  kExitClean = 0,          // no findings at or above --fail-on
+  kExitFindings = 1,       // findings at or above --fail-on (or a failing `rules check`)
+  kExitUsage = 2,          // usage or configuration error
+  kExitScanError = 3,      // with --fail-on-error: a file or object could not be read
+};
+
+// Shipped signatures, then each --rules path in order (later ones override by id), minus the
+// rules in `disabled` (unknown ids are reported as warnings on stderr).
+Result<RuleSet> LoadRuleSet(const std::vector<std::string>& extra_rule_paths,
+                            const std::vector<std::string>& disabled);
+
+Result<std::shared_ptr<const Engine>> BuildEngine(RuleSet rules, bool use_cache);
+
+// Where a report goes: standard output, or a file created owner-only (0600, also when it
+// already existed) and truncated.
+class ReportDestination {
+ public:
+  static Result<std::unique_ptr<ReportDestination>> Open(const std::string& path);
+  std::ostream& stream() { return file_.is_open() ? static_cast<std::ostream&>(file_) : *stdout_; }
+  bool is_terminal() const { return terminal_; }
+  // Flushes and reports a write error (e.g. disk full).
+  Status Close();
+
+ private:
+  std::ofstream file_;
+  std::ostream* stdout_ = nullptr;
+  bool terminal_ = false;
+  std::string path_;
+};
+
+// Parses sizes such as 32M, 512K, 1G, 1048576.
+Result<uint64_t> ParseSize(const std::string& text);
+
+}  // namespace leaksweep
+
+#endif  // LEAKSWEEP_CLI_COMMON_H_

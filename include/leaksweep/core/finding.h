@@ -1,0 +1,43 @@
+// Finding: one confirmed secret or PII value at one place, ready for reporting.
+//
+// A finding carries the raw value and a redacted form side by side; writers print the raw
+// value only when the user asked (--show-secrets). The snippet is the source line, cut around
+// the value; `redacted_snippet` masks every finding's value on that line, not only this one.
+#ifndef LEAKSWEEP_CORE_FINDING_H_
+#define LEAKSWEEP_CORE_FINDING_H_
+
+#include <cstdint>
+#include <string>
+
+#include "leaksweep/core/types.h"
+
+namespace leaksweep {
+
+// A 1-based line and column; columns count Unicode code points (an invalid byte counts one).
+struct Position {
+  uint32_t line = 0;
+  uint32_t column = 0;
+  auto operator<=>(const Position&) const = default;
+};
+
+struct Finding {
+  std::string rule_id;
+  std::string rule_name;
+  Category category = Category::kSecret;
+  Severity severity = Severity::kMedium;
+  Confidence confidence = Confidence::kMedium;
+
+  std::string path;  // as the user named it, e.g. "src/app.py"
+  Position start;    // first character of the value
+  Position end;      // last character of the value (inclusive)
+
+  std::string value;             // raw: printed only with --show-secrets
+  std::string redacted_value;    // a short prefix and "…"
+  std::string snippet;           // the line around the value, raw
+  std::string redacted_snippet;  // the same with every value on it masked
+  std::string fingerprint;       // stable across moves: see pipeline/fingerprint.h
+};
+
+}  // namespace leaksweep
+
+#endif  // LEAKSWEEP_CORE_FINDING_H_

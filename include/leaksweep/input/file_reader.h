@@ -1,0 +1,44 @@
+// Reading one file's content safely, and turning it into text the engine can scan.
+#ifndef LEAKSWEEP_INPUT_FILE_READER_H_
+#define LEAKSWEEP_INPUT_FILE_READER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "leaksweep/core/report_data.h"
+
+namespace leaksweep {
+
+struct ReadOptions {
+  uint64_t max_file_size = 32ull << 20;  // larger files are skipped as too large
+  bool scan_binary = false;              // scan files that look binary
+};
+
+enum class ReadOutcome { kRead, kSkipped, kError };
+
+struct ReadResult {
+  ReadOutcome outcome = ReadOutcome::kRead;
+  SkipReason skip_reason = SkipReason::kBinary;  // when kSkipped
+  std::string error;                             // when kError; never contains file content
+};
+
+// Reads `path` into `buffer` (reused between calls to avoid reallocations). Opens with
+// O_NOFOLLOW|O_NONBLOCK and checks it is a regular file before reading, so a FIFO or device
+// swapped in after the walk is never read from. Text in UTF-16 with a byte-order mark is
+// converted to UTF-8; a UTF-8 BOM is dropped. Other bytes (UTF-8, Latin-1, CRLF) are scanned
+// as they are. "-" reads standard input.
+ReadResult ReadFileForScan(const std::string& path, const ReadOptions& options,
+                           std::string* buffer);
+
+// True when the first 8 KiB hold a NUL byte (and the data is not UTF-16 with a BOM).
+bool LooksBinary(std::string_view data);
+
+// Converts UTF-16 (LE or BE) with a BOM to UTF-8; nullopt when `data` has no UTF-16 BOM.
+// Unpaired surrogates become U+FFFD.
+std::optional<std::string> DecodeUtf16WithBom(std::string_view data);
+
+}  // namespace leaksweep
+
+#endif  // LEAKSWEEP_INPUT_FILE_READER_H_

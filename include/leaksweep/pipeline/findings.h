@@ -1,0 +1,53 @@
+// Turning a buffer's matches into reportable findings: positions, snippets, redaction,
+// fingerprints, and the user's suppressions. Pure functions of their inputs; thread-safe.
+#ifndef LEAKSWEEP_PIPELINE_FINDINGS_H_
+#define LEAKSWEEP_PIPELINE_FINDINGS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "leaksweep/core/finding.h"
+#include "leaksweep/core/report_data.h"
+#include "leaksweep/core/status.h"
+#include "leaksweep/match/engine.h"
+#include "leaksweep/policy/policy.h"
+
+namespace leaksweep {
+
+// The key for PII fingerprints. PII values such as SSNs are short enough that a plain hash
+// could be reversed by trying every value, so their fingerprints are HMACs under this key.
+// Teams that share baselines share the key via LEAKSWEEP_FINGERPRINT_KEY.
+class FingerprintKey {
+ public:
+  explicit FingerprintKey(std::string key) : key_(std::move(key)) {}
+  // $LEAKSWEEP_FINGERPRINT_KEY, else the key file in $XDG_CONFIG_HOME/leaksweep (or
+  // ~/.config/leaksweep), created with 32 random bytes (0600, directory 0700) on first use.
+  static Result<FingerprintKey> Load();
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
+// Secrets: SHA-256 of (rule id, value). PII: HMAC-SHA-256 under `key`. 32 hex digits.
+std::string Fingerprint(Category category, std::string_view rule_id, std::string_view value,
+                        const FingerprintKey& key);
+
+// A short prefix and "…": at most 4 characters of a secret, 2 of PII, never more than a
+// quarter of the value.
+std::string Redact(std::string_view value, Category category);
+
+struct FileFindings {
+  std::vector<Finding> findings;  // sorted by position, then rule id
+  ScanStats suppressed;           // only the suppressed_* counts are set
+};
+
+// `data` is the scanned text, `matches` what the scanner confirmed in it.
+FileFindings MakeFindings(const RuleSet& rules, std::string_view data,
+                          const std::vector<Match>& matches, const std::string& path,
+                          const Policy& policy, const FingerprintKey& key);
+
+}  // namespace leaksweep
+
+#endif  // LEAKSWEEP_PIPELINE_FINDINGS_H_

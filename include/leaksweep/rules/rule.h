@@ -1,0 +1,72 @@
+// Rule and RuleSet: validated, immutable signatures loaded from YAML.
+//
+// A rule's `pattern` is one regular expression that compiles both in Hyperscan (stage one,
+// all rules in one database) and in PCRE2 (stage two, confirmation). Its first capture group
+// is the sensitive value; without a group the whole match is the value. Patterns are compiled
+// in multi-line mode (^ and $ match at line breaks); write (?i) for case-insensitivity.
+//
+// A RuleSet is built once and then shared read-only by every thread.
+#ifndef LEAKSWEEP_RULES_RULE_H_
+#define LEAKSWEEP_RULES_RULE_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "leaksweep/core/report_data.h"
+#include "leaksweep/core/types.h"
+#include "leaksweep/validate/validators.h"
+
+namespace leaksweep {
+
+struct ValidatorSpec {
+  std::string name;
+  ValidatorParams params;
+  BoundValidator accept;  // bound at load time
+};
+
+struct Rule {
+  std::string id;  // stable, kebab-case; the key for overrides, config and baselines
+  std::string name;
+  Category category = Category::kSecret;
+  Severity severity = Severity::kMedium;
+  Confidence confidence = Confidence::kMedium;
+  std::string pattern;
+  // When non-empty, a match counts only if one of these words (case-insensitive) appears on
+  // the line where the match starts or inside the match.
+  std::vector<std::string> keywords;
+  std::vector<ValidatorSpec> validators;
+  std::string description;
+  std::vector<std::string> references;
+  std::vector<std::string> examples;           // each must produce a finding of this rule
+  std::vector<std::string> negative_examples;  // none may produce a finding of this rule
+  // Longest text a match can span; bounds the stage-two window (default 1 KiB, PEM blocks
+  // need more).
+  size_t max_match_length = 1024;
+
+  std::string source_file;  // where the rule was defined, for error messages
+  int source_line = 0;
+
+  RuleInfo Info() const;
+};
+
+class RuleSet {
+ public:
+  RuleSet() = default;
+  explicit RuleSet(std::vector<Rule> rules);
+
+  const std::vector<Rule>& rules() const { return rules_; }
+  size_t size() const { return rules_.size(); }
+  const Rule& at(size_t index) const { return rules_[index]; }
+  // A hex digest of everything that affects matching (ids, patterns, validators, windows).
+  const std::string& digest() const { return digest_; }
+  std::vector<RuleInfo> Infos() const;
+
+ private:
+  std::vector<Rule> rules_;
+  std::string digest_;
+};
+
+}  // namespace leaksweep
+
+#endif  // LEAKSWEEP_RULES_RULE_H_

@@ -1,0 +1,217 @@
+#include "leaksweep/match/scanner.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "compiled.h"
+
+namespace leaksweep {
+namespace {
+
+// Bounds on PCRE2's backtracking, so a pathological user pattern is reported, not a hang.
+constexpr uint32_t kPcre2MatchLimit = 1'000'000;
+constexpr uint32_t kPcre2DepthLimit = 10'000;
+// How far either side of a match, within its line, keywords are looked for.
+constexpr size_t kKeywordReach = 512;
+
+struct Candidate {
+  uint32_t rule_index;
+  size_t end;
+  auto operator<=>(const Candidate&) const = default;
+};
+
+struct HyperscanContext {
+  std::vector<Candidate>* candidates;
+  size_t limit;
+  bool truncated = false;
+};
+
+int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
+                     unsigned int /*flags*/, void* context) {
+  auto* ctx = static_cast<HyperscanContext*>(context);
+  if (ctx->candidates->size() >= ctx->limit) {
+    ctx->truncated = true;
+    return 1;  // stop scanning: the candidate cap is reached
+  }
+  ctx->candidates->push_back({id, static_cast<size_t>(to)});
+  return 0;
+}
+
+bool ContainsKeyword(std::string_view text, const std::vector<std::string>& keywords) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (const auto& keyword : keywords) {
+    if (lower.find(keyword) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The text keywords are looked for in: the match's line, at most kKeywordReach either side.
+std::string_view KeywordContext(std::string_view data, const Match& match) {
+  size_t low = match.start > kKeywordReach ? match.start - kKeywordReach : 0;
+  size_t high = std::min(data.size(), match.end + kKeywordReach);
+  size_t line_start = data.rfind('\n', match.start == 0 ? 0 : match.start - 1);
+  line_start = (line_start == std::string_view::npos || match.start == 0) ? 0 : line_start + 1;
+  size_t line_end = data.find('\n', match.start);
+  if (line_end == std::string_view::npos) line_end = data.size();
+  size_t from = std::max(low, line_start);
+  size_t to = std::max(match.end, std::min(high, line_end));
+  return data.substr(from, to - from);
+}
+
+bool Accepts(const Rule& rule, std::string_view data, const Match& match) {
+  std::string_view value = data.substr(match.value_start, match.value_end - match.value_start);
+  if (!rule.keywords.empty() && !ContainsKeyword(KeywordContext(data, match), rule.keywords)) {
+    return false;
+  }
+  for (const auto& validator : rule.validators) {
+    if (!validator.accept(value)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct Scanner::State {
+  hs_scratch_t* scratch = nullptr;
+  pcre2_match_data* match_data = nullptr;
+  pcre2_match_context* match_context = nullptr;
+  pcre2_jit_stack* jit_stack = nullptr;
+  std::vector<Candidate> candidates;  // reused between buffers
+
+  ~State() {
+    if (scratch != nullptr) hs_free_scratch(scratch);
+    if (match_data != nullptr) pcre2_match_data_free(match_data);
+    if (match_context != nullptr) pcre2_match_context_free(match_context);
+    if (jit_stack != nullptr) pcre2_jit_stack_free(jit_stack);
+  }
+};
+
+Scanner::Scanner(std::shared_ptr<const Engine> engine, ScanLimits limits)
+    : engine_(std::move(engine)), limits_(limits), state_(std::make_unique<State>()) {
+  const Engine::Compiled& compiled = engine_->compiled();
+  hs_alloc_scratch(compiled.database, &state_->scratch);
+  state_->match_data = pcre2_match_data_create(compiled.max_capture_count + 1, nullptr);
+  state_->match_context = pcre2_match_context_create(nullptr);
+  pcre2_set_match_limit(state_->match_context, kPcre2MatchLimit);
+  pcre2_set_depth_limit(state_->match_context, kPcre2DepthLimit);
+  state_->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, nullptr);
+  if (state_->jit_stack != nullptr) {
+    pcre2_jit_stack_assign(state_->match_context, nullptr, state_->jit_stack);
+  }
+}
+
+Scanner::~Scanner() = default;
+
+namespace {
+
+// Stage two for one rule: confirms its candidate ends (ascending) with PCRE2.
+//
+// Each search starts no earlier than where the previous one stopped and at most the rule's
+// max_match_length before the candidate, and the subject ends at most max_match_length after
+// it, so the work per candidate is bounded and a buffer dense with candidates stays linear.
+class Confirmer {
+ public:
+  Confirmer(std::string_view data, const Rule& rule, uint32_t rule_index, pcre2_code* program,
+            pcre2_match_data* match_data, pcre2_match_context* context)
+      : data_(data), rule_(rule), rule_index_(rule_index), program_(program),
+        match_data_(match_data), context_(context) {}
+
+  // Returns false when PCRE2 hit its match or depth limit on this rule.
+  bool Confirm(size_t candidate_end, std::vector<Match>* out) {
+    const size_t window = rule_.max_match_length;
+    while (candidate_end > scan_pos_) {
+      size_t from = std::max(scan_pos_, candidate_end > window ? candidate_end - window : 0);
+      size_t subject_end = std::min(data_.size(), candidate_end + window);
+      int rc = pcre2_match(program_, reinterpret_cast<PCRE2_SPTR>(data_.data()), subject_end,
+                           from, 0, match_data_, context_);
+      if (rc < 0) {
+        scan_pos_ = candidate_end;
+        return rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL;
+      }
+      PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match_data_);
+      Match match;
+      match.rule_index = rule_index_;
+      match.start = ovector[0];
+      match.end = ovector[1];
+      bool has_group = rc >= 2 && ovector[2] != PCRE2_UNSET && ovector[3] > ovector[2];
+      match.value_start = has_group ? ovector[2] : match.start;
+      match.value_end = has_group ? ovector[3] : match.end;
+      scan_pos_ = std::max(match.end, match.start + 1);
+      if (match.value_end > match.value_start && Accepts(rule_, data_, match)) out->push_back(match);
+    }
+    return true;
+  }
+
+ private:
+  std::string_view data_;
+  const Rule& rule_;
+  uint32_t rule_index_;
+  pcre2_code* program_;
+  pcre2_match_data* match_data_;
+  pcre2_match_context* context_;
+  size_t scan_pos_ = 0;
+};
+
+// Where several rules found the very same value, keep one: the most severe, then the rule
+// listed first.
+void DeduplicateSameValue(const RuleSet& rules, std::vector<Match>* matches) {
+  std::sort(matches->begin(), matches->end(), [&](const Match& a, const Match& b) {
+    if (a.value_start != b.value_start) return a.value_start < b.value_start;
+    if (a.value_end != b.value_end) return a.value_end < b.value_end;
+    Severity sa = rules.at(a.rule_index).severity, sb = rules.at(b.rule_index).severity;
+    if (sa != sb) return sa > sb;
+    return a.rule_index < b.rule_index;
+  });
+  auto same_value = [](const Match& a, const Match& b) {
+    return a.value_start == b.value_start && a.value_end == b.value_end;
+  };
+  matches->erase(std::unique(matches->begin(), matches->end(), same_value), matches->end());
+}
+
+}  // namespace
+
+Result<BufferMatches> Scanner::Scan(std::string_view data) {
+  BufferMatches result;
+  const Engine::Compiled& compiled = engine_->compiled();
+  if (state_->scratch == nullptr || state_->match_data == nullptr) {
+    return Status::Error("cannot allocate scanner memory");
+  }
+  std::vector<Candidate>& candidates = state_->candidates;
+  candidates.clear();
+  HyperscanContext context{&candidates, limits_.max_candidates};
+  // Hyperscan takes 32-bit lengths; callers cap buffers well below that (--max-file-size).
+  hs_error_t status = hs_scan(compiled.database, data.data(), static_cast<unsigned>(data.size()),
+                              0, state_->scratch, OnHyperscanMatch, &context);
+  if (status != HS_SUCCESS && status != HS_SCAN_TERMINATED) {
+    return Status::Error("Hyperscan scan failed (error " + std::to_string(status) + ")");
+  }
+  result.truncated = context.truncated;
+
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  const RuleSet& rules = engine_->rules();
+  for (size_t i = 0; i < candidates.size();) {
+    uint32_t rule_index = candidates[i].rule_index;
+    Confirmer confirmer(data, rules.at(rule_index), rule_index, compiled.programs[rule_index],
+                        state_->match_data, state_->match_context);
+    bool within_limits = true;
+    for (; i < candidates.size() && candidates[i].rule_index == rule_index; ++i) {
+      within_limits = confirmer.Confirm(candidates[i].end, &result.matches) && within_limits;
+    }
+    if (!within_limits) result.rules_over_limit.push_back(rule_index);
+    if (result.matches.size() > limits_.max_matches) {
+      result.truncated = true;
+      break;
+    }
+  }
+  DeduplicateSameValue(rules, &result.matches);
+  if (result.matches.size() > limits_.max_matches) {
+    result.matches.resize(limits_.max_matches);
+    result.truncated = true;
+  }
+  return result;
+}
+
+}  // namespace leaksweep

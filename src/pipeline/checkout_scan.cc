@@ -1,0 +1,257 @@
+#include "leaksweep/pipeline/checkout_scan.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "leaksweep/core/version.h"
+#include "leaksweep/match/scanner.h"
+
+namespace leaksweep {
+namespace {
+
+// How many files may be walked but not yet reported; bounds memory on huge trees.
+constexpr size_t kMaxFilesInFlight = 4096;
+
+struct FileTask {
+  uint64_t sequence;
+  WalkedFile file;
+};
+
+struct FileResult {
+  uint64_t bytes = 0;
+  bool scanned = false;
+  FileFindings findings;
+  std::optional<SkippedFile> skipped;
+  std::vector<ScanError> errors;
+};
+
+// A bounded multi-producer multi-consumer queue of file tasks.
+class TaskQueue {
+ public:
+  // Blocks while the queue is full. Returns false when closed.
+  bool Push(FileTask task) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return tasks_.size() < kMaxFilesInFlight || closed_; });
+    if (closed_) return false;
+    tasks_.push_back(std::move(task));
+    not_empty_.notify_one();
+    return true;
+  }
+  std::optional<FileTask> Pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !tasks_.empty() || closed_; });
+    if (tasks_.empty()) return std::nullopt;
+    FileTask task = std::move(tasks_.front());
+    tasks_.pop_front();
+    not_full_.notify_one();
+    return task;
+  }
+  void Close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<FileTask> tasks_;
+  bool closed_ = false;
+};
+
+// Results arrive from workers in any order; Collector hands them on in sequence order.
+class Collector {
+ public:
+  void Add(uint64_t sequence, FileResult result) {
+    std::lock_guard lock(mutex_);
+    pending_.emplace(sequence, std::move(result));
+    changed_.notify_one();
+  }
+  void SetTotal(uint64_t total) {
+    std::lock_guard lock(mutex_);
+    total_ = total;
+    changed_.notify_one();
+  }
+  // Blocks the walker while `sequence` is too far ahead of what has been reported, so that
+  // results held back for ordering stay bounded.
+  void WaitForRoom(uint64_t sequence) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] { return sequence < next_ + kMaxFilesInFlight; });
+  }
+  // Waits up to `timeout` for the next result in order. Returns nullopt on timeout, and sets
+  // `done` once every walked file has been handed on.
+  std::optional<FileResult> Next(std::chrono::milliseconds timeout, bool* done) {
+    std::unique_lock lock(mutex_);
+    auto ready = [&] { return pending_.count(next_) != 0 || (total_ && next_ == *total_); };
+    changed_.wait_for(lock, timeout, ready);
+    *done = total_ && next_ == *total_;
+    auto it = pending_.find(next_);
+    if (it == pending_.end()) return std::nullopt;
+    FileResult result = std::move(it->second);
+    pending_.erase(it);
+    ++next_;
+    room_.notify_all();
+    return result;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_, room_;
+  std::map<uint64_t, FileResult> pending_;
+  uint64_t next_ = 0;
+  std::optional<uint64_t> total_;
+};
+
+// Feeds walked files to the queue; skips and walk errors become results of their own so that
+// they too are reported in walk order.
+class QueueingVisitor : public WalkVisitor {
+ public:
+  QueueingVisitor(TaskQueue& queue, Collector& collector, const std::atomic<bool>* stop)
+      : queue_(queue), collector_(collector), stop_(stop) {}
+  bool OnFile(WalkedFile file) override {
+    if (stop_ != nullptr && stop_->load()) return false;
+    collector_.WaitForRoom(sequence_);
+    return queue_.Push({sequence_++, std::move(file)});
+  }
+  void OnSkip(SkippedFile skipped) override {
+    collector_.WaitForRoom(sequence_);
+    FileResult result;
+    result.skipped = std::move(skipped);
+    collector_.Add(sequence_++, std::move(result));
+  }
+  void OnError(ScanError error) override {
+    collector_.WaitForRoom(sequence_);
+    FileResult result;
+    result.errors.push_back(std::move(error));
+    collector_.Add(sequence_++, std::move(result));
+  }
+  uint64_t count() const { return sequence_; }
+
+ private:
+  TaskQueue& queue_;
+  Collector& collector_;
+  const std::atomic<bool>* stop_;
+  uint64_t sequence_ = 0;
+};
+
+FileResult ScanOneFile(const WalkedFile& file, const ReadOptions& read_options, Scanner& scanner,
+                       const Policy& policy, const FingerprintKey& key, std::string* buffer) {
+  FileResult result;
+  ReadResult read = ReadFileForScan(file.path, read_options, buffer);
+  if (read.outcome == ReadOutcome::kSkipped) {
+    result.skipped = SkippedFile{file.path, read.skip_reason};
+    return result;
+  }
+  if (read.outcome == ReadOutcome::kError) {
+    result.errors.push_back({file.path, read.error});
+    return result;
+  }
+  result.scanned = true;
+  result.bytes = buffer->size();
+  Result<BufferMatches> matches = scanner.Scan(*buffer);
+  if (!matches.ok()) {
+    result.errors.push_back({file.path, matches.status().message()});
+    return result;
+  }
+  const RuleSet& rules = scanner.engine().rules();
+  if (matches->truncated) {
+    result.errors.push_back({file.path, "too many matches: results for this file are truncated"});
+  }
+  for (size_t rule_index : matches->rules_over_limit) {
+    result.errors.push_back({file.path, "rule '" + rules.at(rule_index).id +
+                                            "' hit the regular-expression match limit; "
+                                            "some of its matches may be missed"});
+  }
+  result.findings = MakeFindings(rules, *buffer, matches->matches, file.path, policy, key);
+  return result;
+}
+
+void PrintProgress(uint64_t files, uint64_t bytes, std::chrono::steady_clock::time_point start,
+                   bool final_line) {
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double megabytes = bytes / 1e6;
+  std::fprintf(stderr, "\r\033[Kscanned %llu files, %.1f MB, %.1f MB/s%s",
+               static_cast<unsigned long long>(files), megabytes,
+               seconds > 0 ? megabytes / seconds : 0.0, final_line ? "\n" : "");
+  std::fflush(stderr);
+}
+
+void Absorb(FileResult& result, ReportWriter& writer, ScanSummary& summary) {
+  ScanStats& stats = summary.stats;
+  if (result.scanned) {
+    ++stats.files_scanned;
+    stats.bytes_scanned += result.bytes;
+  }
+  stats.suppressed_inline += result.findings.suppressed.suppressed_inline;
+  stats.suppressed_config += result.findings.suppressed.suppressed_config;
+  stats.suppressed_baseline += result.findings.suppressed.suppressed_baseline;
+  for (const Finding& finding : result.findings.findings) {
+    writer.AddFinding(finding);
+    ++stats.findings;
+  }
+  if (result.skipped) summary.skipped.push_back(std::move(*result.skipped));
+  for (ScanError& error : result.errors) summary.errors.push_back(std::move(error));
+}
+
+}  // namespace
+
+ScanSummary ScanCheckout(const CheckoutScanOptions& options, std::shared_ptr<const Engine> engine,
+                         const Policy& policy, const FingerprintKey& key, ReportWriter& writer,
+                         const std::atomic<bool>* stop) {
+  ScanSummary summary;
+  summary.tool_version = kVersion;
+  summary.rules_digest = engine->rules().digest();
+  summary.rules = engine->rules().Infos();
+
+  TaskQueue queue;
+  Collector collector;
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
+    workers.emplace_back([&] {
+      Scanner scanner(engine);
+      std::string buffer;  // reused for every file this worker reads
+      while (std::optional<FileTask> task = queue.Pop()) {
+        collector.Add(task->sequence,
+                      ScanOneFile(task->file, options.read, scanner, policy, key, &buffer));
+      }
+    });
+  }
+  std::thread walker([&] {
+    QueueingVisitor visitor(queue, collector, stop);
+    Walk(options.roots, options.walk, visitor);
+    queue.Close();
+    collector.SetTotal(visitor.count());
+  });
+
+  auto start = std::chrono::steady_clock::now();
+  auto last_progress = start;
+  for (bool done = false; !done;) {
+    std::optional<FileResult> result = collector.Next(std::chrono::milliseconds(200), &done);
+    if (result) Absorb(*result, writer, summary);
+    auto now = std::chrono::steady_clock::now();
+    if (options.progress && now - last_progress > std::chrono::milliseconds(250)) {
+      PrintProgress(summary.stats.files_scanned, summary.stats.bytes_scanned, start, false);
+      last_progress = now;
+    }
+  }
+  walker.join();
+  for (std::thread& worker : workers) worker.join();
+  if (options.progress) {
+    PrintProgress(summary.stats.files_scanned, summary.stats.bytes_scanned, start, true);
+  }
+  writer.Finish(summary);
+  return summary;
+}
+
+}  // namespace leaksweep

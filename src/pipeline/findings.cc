@@ -1,0 +1,261 @@
+#include "leaksweep/pipeline/findings.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "leaksweep/core/sha256.h"
+
+namespace leaksweep {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr size_t kSnippetContext = 80;  // bytes kept either side of a value on a long line
+constexpr std::string_view kEllipsis = "…";
+
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Moves `offset` back to the start of the UTF-8 character it falls in.
+size_t CharStart(std::string_view data, size_t offset) {
+  while (offset > 0 && offset < data.size() && IsContinuationByte(data[offset])) --offset;
+  return offset;
+}
+
+uint32_t CountChars(std::string_view text) {
+  return static_cast<uint32_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return !IsContinuationByte(c); }));
+}
+
+// Walks forward through `data` keeping the current line number and line start, so positions
+// of sorted offsets cost one pass over the buffer.
+class LineTracker {
+ public:
+  explicit LineTracker(std::string_view data) : data_(data) {}
+
+  // REQUIRES: offsets passed in non-decreasing order.
+  void AdvanceTo(size_t offset) {
+    while (true) {
+      const void* next = std::memchr(data_.data() + line_start_, '\n', offset - line_start_);
+      if (next == nullptr) break;
+      line_start_ = static_cast<const char*>(next) - data_.data() + 1;
+      ++line_;
+    }
+  }
+  uint32_t line() const { return line_; }
+  size_t line_start() const { return line_start_; }
+
+ private:
+  std::string_view data_;
+  uint32_t line_ = 1;
+  size_t line_start_ = 0;
+};
+
+size_t LineEnd(std::string_view data, size_t from) {
+  size_t end = data.find('\n', from);
+  if (end == std::string_view::npos) end = data.size();
+  if (end > from && data[end - 1] == '\r') --end;
+  return end;
+}
+
+struct Located {
+  const Match* match;
+  Position start, end;
+  size_t line_start, line_end;  // the line the value starts on, without its line break
+};
+
+std::vector<Located> Locate(std::string_view data, const std::vector<Match>& matches) {
+  std::vector<const Match*> by_start;
+  for (const Match& m : matches) by_start.push_back(&m);
+  std::sort(by_start.begin(), by_start.end(),
+            [](const Match* a, const Match* b) { return a->value_start < b->value_start; });
+  std::vector<Located> located;
+  LineTracker start_lines(data);
+  for (const Match* m : by_start) {
+    start_lines.AdvanceTo(m->value_start);
+    Located entry{m, {}, {}, start_lines.line_start(), LineEnd(data, start_lines.line_start())};
+    entry.start = {start_lines.line(),
+                   CountChars(data.substr(entry.line_start, m->value_start - entry.line_start)) + 1};
+    // The end line: count line breaks inside the value (multi-line values such as PEM blocks).
+    size_t last = m->value_end - 1;
+    std::string_view inside = data.substr(m->value_start, last - m->value_start);
+    uint32_t breaks = static_cast<uint32_t>(std::count(inside.begin(), inside.end(), '\n'));
+    size_t end_line_start = breaks == 0 ? entry.line_start : data.rfind('\n', last - 1) + 1;
+    entry.end = {start_lines.line() + breaks,
+                 CountChars(data.substr(end_line_start, m->value_end - end_line_start))};
+    located.push_back(entry);
+  }
+  return located;
+}
+
+// The part of the value's line shown in reports: the whole line when short, else the value
+// with kSnippetContext bytes either side, cut at character boundaries.
+struct SnippetWindow {
+  size_t from, to;
+  bool cut_left, cut_right;
+};
+
+SnippetWindow WindowFor(std::string_view data, const Located& at) {
+  size_t value_end_on_line = std::min(at.match->value_end, at.line_end);
+  size_t from = at.match->value_start > at.line_start + kSnippetContext
+                    ? CharStart(data, at.match->value_start - kSnippetContext)
+                    : at.line_start;
+  size_t to = value_end_on_line + kSnippetContext < at.line_end
+                  ? CharStart(data, value_end_on_line + kSnippetContext)
+                  : at.line_end;
+  return {from, to, from > at.line_start, to < at.line_end};
+}
+
+std::string Decorate(const SnippetWindow& window, std::string text) {
+  return std::string(window.cut_left ? kEllipsis : "") + text +
+         std::string(window.cut_right ? kEllipsis : "");
+}
+
+// The window's text with every value that overlaps it replaced by its redacted form.
+std::string MaskedSnippet(const RuleSet& rules, std::string_view data, const SnippetWindow& window,
+                          const std::vector<Located>& all) {
+  std::string out;
+  size_t pos = window.from;
+  for (const Located& other : all) {  // `all` is sorted by value start
+    const Match& m = *other.match;
+    if (m.value_end <= pos || m.value_start >= window.to) continue;
+    size_t mask_from = std::max(pos, m.value_start);
+    out.append(data.substr(pos, mask_from - pos));
+    std::string_view value = data.substr(m.value_start, m.value_end - m.value_start);
+    out += Redact(value, rules.at(m.rule_index).category);
+    pos = std::min(window.to, m.value_end);
+  }
+  if (pos < window.to) out.append(data.substr(pos, window.to - pos));
+  return out;
+}
+
+Result<std::string> ReadOrCreateKeyFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string key = text.str();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    if (!key.empty()) return key;
+  }
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  chmod(path.parent_path().c_str(), 0700);
+  std::ifstream random("/dev/urandom", std::ios::binary);
+  unsigned char bytes[32];
+  if (!random.read(reinterpret_cast<char*>(bytes), sizeof bytes)) {
+    return Status::Error("cannot read /dev/urandom for a fingerprint key");
+  }
+  Sha256::Digest digest;
+  std::copy(std::begin(bytes), std::end(bytes), digest.begin());
+  std::string key = ToHex(digest);
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Status::Error(path.string() + ": cannot create fingerprint key file");
+  std::string line = key + "\n";
+  bool ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ok = close(fd) == 0 && ok;
+  if (!ok) return Status::Error(path.string() + ": cannot write fingerprint key file");
+  return key;
+}
+
+}  // namespace
+
+Result<FingerprintKey> FingerprintKey::Load() {
+  if (const char* env = std::getenv("LEAKSWEEP_FINGERPRINT_KEY"); env && *env) {
+    return FingerprintKey(env);
+  }
+  fs::path dir;
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
+    dir = fs::path(xdg) / "leaksweep";
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    dir = fs::path(home) / ".config" / "leaksweep";
+  } else {
+    return Status::Error("no HOME: set LEAKSWEEP_FINGERPRINT_KEY");
+  }
+  Result<std::string> key = ReadOrCreateKeyFile(dir / "fingerprint.key");
+  if (!key.ok()) return key.status();
+  return FingerprintKey(std::move(key).value());
+}
+
+std::string Fingerprint(Category category, std::string_view rule_id, std::string_view value,
+                        const FingerprintKey& key) {
+  std::string message = "leaksweep-fingerprint-v1";
+  message.push_back('\0');
+  message.append(rule_id);
+  message.push_back('\0');
+  message.append(value);
+  Sha256::Digest digest;
+  if (category == Category::kPii) {
+    digest = HmacSha256(key.key(), message);
+  } else {
+    Sha256 hash;
+    hash.Update(message);
+    digest = hash.Finish();
+  }
+  return ToHex(digest).substr(0, 32);
+}
+
+std::string Redact(std::string_view value, Category category) {
+  size_t shown = std::min<size_t>(category == Category::kPii ? 2 : 4, value.size() / 4);
+  // Never show a line break or cut a character in half.
+  size_t newline = value.find_first_of("\r\n");
+  if (newline != std::string_view::npos) shown = std::min(shown, newline);
+  shown = CharStart(value, shown);
+  return std::string(value.substr(0, shown)) + std::string(kEllipsis);
+}
+
+FileFindings MakeFindings(const RuleSet& rules, std::string_view data,
+                          const std::vector<Match>& matches, const std::string& path,
+                          const Policy& policy, const FingerprintKey& key) {
+  FileFindings result;
+  std::vector<Located> located = Locate(data, matches);
+  for (const Located& at : located) {
+    const Match& m = *at.match;
+    const Rule& rule = rules.at(m.rule_index);
+    Finding finding;
+    finding.rule_id = rule.id;
+    finding.rule_name = rule.name;
+    finding.category = rule.category;
+    finding.severity = rule.severity;
+    finding.confidence = rule.confidence;
+    finding.path = path;
+    finding.start = at.start;
+    finding.end = at.end;
+    finding.value = std::string(data.substr(m.value_start, m.value_end - m.value_start));
+    finding.redacted_value = Redact(finding.value, rule.category);
+    SnippetWindow window = WindowFor(data, at);
+    finding.snippet = Decorate(window, std::string(data.substr(window.from, window.to - window.from)));
+    finding.redacted_snippet = Decorate(window, MaskedSnippet(rules, data, window, located));
+    finding.fingerprint = Fingerprint(rule.category, rule.id, finding.value, key);
+
+    std::string_view line = data.substr(at.line_start, at.line_end - at.line_start);
+    switch (policy.Check(finding, line)) {
+      case Suppression::kInline:
+        ++result.suppressed.suppressed_inline;
+        break;
+      case Suppression::kConfig:
+        ++result.suppressed.suppressed_config;
+        break;
+      case Suppression::kBaseline:
+        ++result.suppressed.suppressed_baseline;
+        break;
+      case Suppression::kNone:
+        result.findings.push_back(std::move(finding));
+        break;
+    }
+  }
+  std::stable_sort(result.findings.begin(), result.findings.end(),
+                   [](const Finding& a, const Finding& b) {
+                     if (a.start != b.start) return a.start < b.start;
+                     return a.rule_id < b.rule_id;
+                   });
+  return result;
+}
+
+}  // namespace leaksweep

@@ -1,0 +1,54 @@
+// A minimal streaming JSON writer: keys come out in the order they are written (which is what
+// makes reports deterministic and diffable), strings go through AppendJsonString.
+//
+// Pretty style matches the usual 2-space layout (`"key": value`, one member per line, empty
+// containers as `{}` / `[]`); compact style has no whitespace at all (JSON Lines).
+#ifndef LEAKSWEEP_SRC_REPORT_JSON_BUILDER_H_
+#define LEAKSWEEP_SRC_REPORT_JSON_BUILDER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace leaksweep::report_internal {
+
+class JsonBuilder {
+ public:
+  enum class Style { kPretty, kCompact };
+
+  explicit JsonBuilder(Style style) : style_(style) {}
+
+  JsonBuilder& BeginObject() { return Open('{'); }
+  JsonBuilder& EndObject() { return Close('}'); }
+  JsonBuilder& BeginArray() { return Open('['); }
+  JsonBuilder& EndArray() { return Close(']'); }
+
+  // Inside an object, each value is preceded by its key.
+  JsonBuilder& Key(std::string_view key);
+
+  JsonBuilder& String(std::string_view value);
+  JsonBuilder& Uint(uint64_t value);
+  JsonBuilder& Bool(bool value);
+  // `json` must already be valid JSON text (e.g. a number formatted by the caller).
+  JsonBuilder& Raw(std::string_view json);
+
+  // The text written so far; complete once every container is closed.
+  const std::string& str() const { return out_; }
+
+ private:
+  JsonBuilder& Open(char bracket);
+  JsonBuilder& Close(char bracket);
+  // Separator and indentation due before a value (or a key) at the current level.
+  void BeforeElement();
+  void NewlineAndIndent();
+
+  Style style_;
+  std::string out_;
+  std::vector<bool> level_is_empty_;  // one entry per open container
+  bool after_key_ = false;            // the next value completes a "key": pair
+};
+
+}  // namespace leaksweep::report_internal
+
+#endif  // LEAKSWEEP_SRC_REPORT_JSON_BUILDER_H_

@@ -1,0 +1,50 @@
+// Helpers shared by the tests: temporary directories, files, and running the real binary.
+#ifndef LEAKSWEEP_TESTS_TEST_UTIL_H_
+#define LEAKSWEEP_TESTS_TEST_UTIL_H_
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace leaksweep::testing {
+
+// A fresh directory under the system temp dir, removed (with its contents) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  // Writes `content` to path()/relative, creating parent directories; returns the full path.
+  std::filesystem::path Write(const std::string& relative, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string ReadFile(const std::filesystem::path& path);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv (no shell) with `stdin_text` on standard input and `env` (NAME=VALUE) added to the
+// environment; captures stdout and stderr.
+CommandResult Run(const std::vector<std::string>& argv, const std::string& stdin_text = "",
+                  const std::vector<std::string>& env = {});
+
+// Runs the built leaksweep binary with an isolated cache directory and fingerprint key.
+CommandResult RunLeaksweep(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                           const std::vector<std::string>& env = {});
+
+// Source-tree paths.
+std::filesystem::path SourceDir();
+std::filesystem::path TestdataDir();
+std::filesystem::path SignaturesDir();
+
+}  // namespace leaksweep::testing
+
+#endif  // LEAKSWEEP_TESTS_TEST_UTIL_H_
