@@ -46,6 +46,7 @@ class TreeWalker {
     }
     std::string display = root;
     while (display.size() > 1 && display.back() == '/') display.pop_back();
+    while (display.size() > 2 && display.compare(0, 2, "./") == 0) display.erase(0, 2);
     switch (KindOf(info.st_mode)) {
       case EntryKind::kDirectory:
         return WalkDirectory(display, "");

@@ -30,13 +30,13 @@ class JsonBuilder {
   JsonBuilder& String(std::string_view value);
   JsonBuilder& Uint(uint64_t value);
   JsonBuilder& Bool(bool value);
-  // `json` must already be valid JSON text (e.g. a number formatted by the caller).
-  JsonBuilder& Raw(std::string_view json);
 
   // The text written so far; complete once every container is closed.
   const std::string& str() const { return out_; }
 
  private:
+  // `json` must already be valid JSON text; private so that only the typed writers use it.
+  JsonBuilder& Raw(std::string_view json);
   JsonBuilder& Open(char bracket);
   JsonBuilder& Close(char bracket);
   // Separator and indentation due before a value (or a key) at the current level.

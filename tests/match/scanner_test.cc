@@ -1,0 +1,166 @@
+#include "leaksweep/match/scanner.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "leaksweep/rules/loader.h"
+#include "test_util.h"
+
+using namespace leaksweep;
+using leaksweep::testing::TempDir;
+
+namespace {
+
+std::string RuleYaml(const std::string& id, const std::string& pattern,
+                     const std::string& extra = "") {
+  return "  - id: " + id + "\n    name: " + id + "\n    category: secret\n    severity: high\n" +
+         "    pattern: '" + pattern + "'\n" + extra +
+         "    examples: ['x']\n    negative_examples: ['y']\n";
+}
+
+std::shared_ptr<const Engine> MakeEngine(const std::string& rules_yaml,
+                                         const std::filesystem::path& cache = {}) {
+  auto rules = ParseRuleFile("rules:\n" + rules_yaml, "test.yaml");
+  REQUIRE_MESSAGE(rules.ok(), rules.status().message());
+  auto engine = Engine::Build(RuleSet(std::move(rules).value()), {cache});
+  REQUIRE_MESSAGE(engine.ok(), engine.status().message());
+  return engine.value();
+}
+
+std::vector<std::string> Values(Scanner& scanner, const std::string& data) {
+  auto result = scanner.Scan(data);
+  REQUIRE(result.ok());
+  std::vector<std::string> values;
+  for (const Match& m : result->matches) {
+    values.push_back(data.substr(m.value_start, m.value_end - m.value_start));
+  }
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("stage two extracts capture group 1 as the value") {
+  Scanner scanner(MakeEngine(RuleYaml("tok", R"(token=(tk_[a-z0-9]{8})\b)")));
+  auto values = Values(scanner, "a\ntoken=tk_a1b2c3d4 and token=tk_zz99yy88\n");
+  CHECK(values == std::vector<std::string>{"tk_a1b2c3d4", "tk_zz99yy88"});
+}
+
+TEST_CASE("without a capture group the whole match is the value") {
+  Scanner scanner(MakeEngine(RuleYaml("tok", R"(\btk_[a-z0-9]{8}\b)")));
+  CHECK(Values(scanner, "x tk_a1b2c3d4 y") == std::vector<std::string>{"tk_a1b2c3d4"});
+}
+
+TEST_CASE("a token with many stage-one end offsets is one match") {
+  // [a-z0-9]{8,} ends at every byte past the eighth: Hyperscan reports each end.
+  Scanner scanner(MakeEngine(RuleYaml("long", R"(\b(lk_[a-z0-9]{8,}))")));
+  std::string token = "lk_" + std::string(500, 'q') + "7";
+  CHECK(Values(scanner, "x " + token + " y") == std::vector<std::string>{token});
+}
+
+TEST_CASE("matches spanning lines are confirmed within max_match_length") {
+  std::string rule = RuleYaml("block", R"((BEGIN\n[A-Za-z0-9\n]{10,}\nEND))",
+                              "    max_match_length: 4096\n");
+  Scanner scanner(MakeEngine(rule));
+  std::string body;
+  for (int i = 0; i < 40; ++i) body += "abcdefghijKLMNOPQRSTuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV\n";
+  std::string block = "BEGIN\n" + body + "END";
+  auto values = Values(scanner, "head\n" + block + "\ntail");
+  CHECK(values == std::vector<std::string>{block});
+
+  // The same block with a default-sized window (1 KiB) cannot be confirmed: the bound holds.
+  Scanner small(MakeEngine(RuleYaml("block", R"((BEGIN\n[A-Za-z0-9\n]{10,}\nEND))")));
+  CHECK(Values(small, "head\n" + block + "\ntail").empty());
+}
+
+TEST_CASE("validators and keywords filter matches") {
+  std::string rules =
+      RuleYaml("card", R"(\b([0-9]{16})\b)", "    validators: [luhn]\n") +
+      RuleYaml("kw", R"(\b(kw[0-9]{6})\b)", "    keywords: [twilio]\n");
+  Scanner scanner(MakeEngine(rules));
+  CHECK(Values(scanner, "4539148803436467 4539148803436468") ==
+        std::vector<std::string>{"4539148803436467"});
+  CHECK(Values(scanner, "kw123456\nTWILIO_KEY=kw654321") == std::vector<std::string>{"kw654321"});
+}
+
+TEST_CASE("the same value found by two rules is reported once, by the more specific rule") {
+  std::string rules = RuleYaml("generic", R"x(password = "([^"]{8,})")x") +
+                      RuleYaml("specific", R"(\b(sp_[a-z0-9]{10})\b)");
+  auto engine = MakeEngine(rules);
+  Scanner scanner(engine);
+  std::string data = R"x(password = "sp_abcdef1234")x";
+  auto result = scanner.Scan(data);
+  REQUIRE(result.ok());
+  REQUIRE(result->matches.size() == 1);
+  CHECK(engine->rules().at(result->matches[0].rule_index).id == "specific");
+}
+
+TEST_CASE("a buffer dense with candidates is scanned completely") {
+  Scanner scanner(MakeEngine(RuleYaml("tok", R"(\b(tk_[a-z0-9]{8})\b)")));
+  std::string data;
+  for (int i = 0; i < 9000; ++i) data += "tk_a1b2c3d4 ";
+  CHECK(Values(scanner, data).size() == 9000);
+  for (int i = 0; i < 2000; ++i) data += "tk_a1b2c3d4 ";
+  auto capped = scanner.Scan(data);
+  REQUIRE(capped.ok());
+  CHECK(capped->truncated);
+  CHECK(capped->matches.size() == ScanLimits().max_matches);
+}
+
+TEST_CASE("the candidate cap truncates and says so") {
+  ScanLimits limits;
+  limits.max_candidates = 100;
+  Scanner scanner(MakeEngine(RuleYaml("tok", R"(\b(tk_[a-z0-9]{8})\b)")), limits);
+  std::string data;
+  for (int i = 0; i < 1000; ++i) data += "tk_a1b2c3d4 ";
+  auto result = scanner.Scan(data);
+  REQUIRE(result.ok());
+  CHECK(result->truncated);
+  CHECK(result->matches.size() == 100);
+}
+
+TEST_CASE("a pattern Hyperscan rejects is an error naming the rule") {
+  auto rules = ParseRuleFile("rules:\n" + RuleYaml("backref", R"((a+)\1)"), "test.yaml");
+  REQUIRE(rules.ok());
+  auto engine = Engine::Build(RuleSet(rules.value()), {});
+  REQUIRE_FALSE(engine.ok());
+  CHECK(engine.status().message().find("test.yaml:2: rule 'backref': pattern does not compile in "
+                                       "Hyperscan") == 0);
+}
+
+TEST_CASE("the compiled database is cached, and a tampered cache is rebuilt") {
+  TempDir cache;
+  std::string rules = RuleYaml("tok", R"(\b(tk_[a-z0-9]{8})\b)");
+  CHECK_FALSE(MakeEngine(rules, cache.path())->loaded_from_cache());
+  CHECK(MakeEngine(rules, cache.path())->loaded_from_cache());
+
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(cache.path())) {
+    files.push_back(entry.path());
+    CHECK((entry.status().permissions() & std::filesystem::perms::group_all) ==
+          std::filesystem::perms::none);
+  }
+  REQUIRE(files.size() == 1);
+  {
+    std::fstream file(files[0], std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(100);
+    file.put('\x5a');
+  }
+  auto rebuilt = MakeEngine(rules, cache.path());
+  CHECK_FALSE(rebuilt->loaded_from_cache());
+  Scanner scanner(rebuilt);
+  CHECK(Values(scanner, "tk_a1b2c3d4").size() == 1);
+  std::filesystem::resize_file(files[0], 20);  // truncated
+  CHECK_FALSE(MakeEngine(rules, cache.path())->loaded_from_cache());
+}
+
+TEST_CASE("a pattern that backtracks catastrophically is reported, not a hang") {
+  // Hyperscan finds candidates quickly; PCRE2 would backtrack exponentially without limits.
+  Scanner scanner(MakeEngine(RuleYaml("evil", R"((?:a+)+b)", "    max_match_length: 100000\n")));
+  std::string data(30, 'a');
+  data += "c";
+  for (int i = 0; i < 3; ++i) data += std::string(30, 'a') + "b";
+  auto result = scanner.Scan(data);
+  REQUIRE(result.ok());
+  CHECK(result->matches.size() >= 1);
+}
