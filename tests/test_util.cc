@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -52,8 +53,9 @@ std::string ReadFile(const fs::path& path) {
   return buffer.str();
 }
 
-CommandResult Run(const std::vector<std::string>& argv, const std::string& stdin_text,
-                  const std::vector<std::string>& env) {
+CommandResult Run(const std::vector<std::string>& argv, const RunOptions& options) {
+  const std::string& stdin_text = options.stdin_text;
+  const std::vector<std::string>& env = options.env;
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe2(in_pipe, O_CLOEXEC) || pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC)) {
     throw std::runtime_error("pipe failed");
@@ -63,10 +65,27 @@ CommandResult Run(const std::vector<std::string>& argv, const std::string& stdin
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
 
   std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  for (const auto& extra : env) env_strings.push_back(extra);
+  auto overridden = [&](const std::string& entry) {
+    std::string name = entry.substr(0, entry.find('=') + 1);
+    for (const auto& extra : env) {
+      if (extra.compare(0, name.size(), name) == 0) return true;
+    }
+    return false;
+  };
+  for (char** e = environ; *e; ++e) {
+    if (!overridden(*e)) env_strings.emplace_back(*e);
+  }
+  // Later entries of `env` win over earlier ones with the same name.
+  std::vector<std::string> seen_names;
+  for (auto it = env.rbegin(); it != env.rend(); ++it) {
+    std::string name = it->substr(0, it->find('=') + 1);
+    if (std::find(seen_names.begin(), seen_names.end(), name) != seen_names.end()) continue;
+    seen_names.push_back(name);
+    env_strings.push_back(*it);
+  }
   std::vector<char*> envp, args;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
@@ -131,17 +150,14 @@ CommandResult Run(const std::vector<std::string>& argv, const std::string& stdin
   return result;
 }
 
-CommandResult RunLeaksweep(const std::vector<std::string>& args, const std::string& stdin_text,
-                           const std::vector<std::string>& env) {
+CommandResult RunLeaksweep(const std::vector<std::string>& args, RunOptions options) {
   static TempDir* cache = new TempDir();  // one cache per test binary, like a real user's
   std::vector<std::string> argv = {LEAKSWEEP_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<std::string> full_env = {
-      "LEAKSWEEP_CACHE_DIR=" + cache->path().string(),
-      "LEAKSWEEP_FINGERPRINT_KEY=test-key-not-secret",
-  };
-  full_env.insert(full_env.end(), env.begin(), env.end());
-  return Run(argv, stdin_text, full_env);
+  options.env.insert(options.env.begin(),
+                     {"LEAKSWEEP_CACHE_DIR=" + cache->path().string(),
+                      "LEAKSWEEP_FINGERPRINT_KEY=test-key-not-secret", "NO_COLOR=1"});
+  return Run(argv, options);
 }
 
 fs::path SourceDir() { return LEAKSWEEP_SOURCE_DIR; }

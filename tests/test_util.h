@@ -31,14 +31,17 @@ struct CommandResult {
   std::string err;
 };
 
-// Runs argv (no shell) with `stdin_text` on standard input and `env` (NAME=VALUE) added to the
-// environment; captures stdout and stderr.
-CommandResult Run(const std::vector<std::string>& argv, const std::string& stdin_text = "",
-                  const std::vector<std::string>& env = {});
+struct RunOptions {
+  std::string stdin_text;
+  std::vector<std::string> env;  // NAME=VALUE, added to the environment
+  std::string cwd;               // empty: the current directory
+};
+
+// Runs argv (no shell) and captures stdout and stderr.
+CommandResult Run(const std::vector<std::string>& argv, const RunOptions& options = {});
 
 // Runs the built leaksweep binary with an isolated cache directory and fingerprint key.
-CommandResult RunLeaksweep(const std::vector<std::string>& args, const std::string& stdin_text = "",
-                           const std::vector<std::string>& env = {});
+CommandResult RunLeaksweep(const std::vector<std::string>& args, RunOptions options = {});
 
 // Source-tree paths.
 std::filesystem::path SourceDir();

@@ -59,14 +59,53 @@ bool ReadUpTo(int fd, uint64_t limit, std::string* buffer) {
   return true;
 }
 
-// Turns raw bytes into the text to scan: UTF-16 decoded, UTF-8 BOM dropped.
+// True when `data` is well-formed UTF-8. ASCII runs are skipped eight bytes at a time, since
+// most source text is ASCII.
+bool IsValidUtf8(std::string_view data) {
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  const unsigned char* end = p + data.size();
+  while (p < end) {
+    if (end - p >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    int length = (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+    if (length == 0 || *p == 0xC0 || *p == 0xC1 || *p > 0xF4 || end - p < length) return false;
+    for (int i = 1; i < length; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+    }
+    p += length;
+  }
+  return true;
+}
+
+// Reads text that is not UTF-8 as Latin-1 (each byte is the code point of the same value), so
+// reports show "Köln" rather than escaped bytes.
+std::string Latin1ToUtf8(std::string_view data) {
+  std::string out;
+  out.reserve(data.size() + data.size() / 8);
+  for (unsigned char c : data) AppendUtf8(c, &out);
+  return out;
+}
+
+// Turns raw bytes into the text to scan: UTF-16 decoded, UTF-8 BOM dropped, Latin-1 converted.
 ReadResult Normalize(const ReadOptions& options, std::string* buffer) {
   if (auto decoded = DecodeUtf16WithBom(*buffer)) {
     *buffer = std::move(*decoded);
     return {};
   }
   if (buffer->rfind("\xEF\xBB\xBF", 0) == 0) buffer->erase(0, 3);
-  if (!options.scan_binary && LooksBinary(*buffer)) return Skip(SkipReason::kBinary);
+  bool binary = LooksBinary(*buffer);
+  if (binary && !options.scan_binary) return Skip(SkipReason::kBinary);
+  if (!binary && !IsValidUtf8(*buffer)) *buffer = Latin1ToUtf8(*buffer);
   return {};
 }
 

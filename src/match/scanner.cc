@@ -154,14 +154,16 @@ class Confirmer {
   size_t scan_pos_ = 0;
 };
 
-// Where several rules found the very same value, keep one: the rule whose match is closest to
-// the value itself (a provider's token rule beats a generic `password = "…"` rule that only
-// matched it through its context), then the most severe, then the rule listed first.
+// Where several rules found the very same value, keep one: the rule of highest confidence (a
+// provider's token rule beats a generic `password = "…"` rule), then the rule whose match is
+// closest to the value itself, then the most severe, then the rule listed first.
 void DeduplicateSameValue(const RuleSet& rules, std::vector<Match>* matches) {
   auto context_length = [](const Match& m) { return (m.end - m.start) - (m.value_end - m.value_start); };
   std::sort(matches->begin(), matches->end(), [&](const Match& a, const Match& b) {
     if (a.value_start != b.value_start) return a.value_start < b.value_start;
     if (a.value_end != b.value_end) return a.value_end < b.value_end;
+    Confidence ca = rules.at(a.rule_index).confidence, cb = rules.at(b.rule_index).confidence;
+    if (ca != cb) return ca > cb;
     if (context_length(a) != context_length(b)) return context_length(a) < context_length(b);
     Severity sa = rules.at(a.rule_index).severity, sb = rules.at(b.rule_index).severity;
     if (sa != sb) return sa > sb;

@@ -45,6 +45,13 @@ TEST_CASE("reading classifies files: text, binary, too large, UTF-16") {
   CHECK(ReadFileForScan(bom.string(), {}, &buffer).outcome == ReadOutcome::kRead);
   CHECK(buffer == "key");
 
+  auto latin1 = dir.Write("l1.txt", "K\xf6ln");
+  CHECK(ReadFileForScan(latin1.string(), {}, &buffer).outcome == ReadOutcome::kRead);
+  CHECK(buffer == "K\xc3\xb6ln");
+  auto utf8 = dir.Write("u8.txt", "K\xc3\xb6ln caf\xc3\xa9 and more ascii text");
+  CHECK(ReadFileForScan(utf8.string(), {}, &buffer).outcome == ReadOutcome::kRead);
+  CHECK(buffer == "K\xc3\xb6ln caf\xc3\xa9 and more ascii text");
+
   auto empty = dir.Write("empty.txt", "");
   CHECK(ReadFileForScan(empty.string(), {}, &buffer).outcome == ReadOutcome::kRead);
   CHECK(buffer.empty());

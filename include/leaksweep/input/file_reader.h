@@ -27,8 +27,8 @@ struct ReadResult {
 // Reads `path` into `buffer` (reused between calls to avoid reallocations). Opens with
 // O_NOFOLLOW|O_NONBLOCK and checks it is a regular file before reading, so a FIFO or device
 // swapped in after the walk is never read from. Text in UTF-16 with a byte-order mark is
-// converted to UTF-8; a UTF-8 BOM is dropped. Other bytes (UTF-8, Latin-1, CRLF) are scanned
-// as they are. "-" reads standard input.
+// converted to UTF-8; a UTF-8 BOM is dropped; text that is not valid UTF-8 is read as Latin-1
+// and converted to UTF-8. Line endings (LF, CRLF) are kept as they are. "-" reads standard input.
 ReadResult ReadFileForScan(const std::string& path, const ReadOptions& options,
                            std::string* buffer);
 
