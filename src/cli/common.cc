@@ -65,7 +65,8 @@ Status ReportDestination::Close() {
     failed = failed || file_.fail();
   }
   if (failed) {
-    return Status::Error((path_.empty() || path_ == "-" ? std::string("standard output") : path_) + ": write failed");
+    return Status::Error((path_.empty() || path_ == "-" ? std::string("standard output") : path_) +
+                         ": write failed");
   }
   return Status::Ok();
 }
@@ -76,7 +77,8 @@ Result<uint64_t> ParseSize(const std::string& text) {
   if (digits == 0 || digits > 15) return Status::Error("invalid size '" + text + "'");
   uint64_t value = std::stoull(text.substr(0, digits));
   std::string unit = text.substr(digits);
-  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::transform(unit.begin(), unit.end(), unit.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
   if (unit == "" || unit == "B") return value;
   if (unit == "K" || unit == "KB" || unit == "KIB") return value << 10;
   if (unit == "M" || unit == "MB" || unit == "MIB") return value << 20;

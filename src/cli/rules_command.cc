@@ -55,7 +55,8 @@ int RulesCommand::List() {
 }
 
 int RulesCommand::Check() {
-  std::filesystem::path dir = check_dir_.empty() ? DefaultSignaturesDir() : std::filesystem::path(check_dir_);
+  std::filesystem::path dir =
+      check_dir_.empty() ? DefaultSignaturesDir() : std::filesystem::path(check_dir_);
   Result<RuleSet> rules = LoadRules({dir});
   if (!rules.ok()) {
     std::cerr << "leaksweep: " << rules.status().message() << "\n";
@@ -66,13 +67,14 @@ int RulesCommand::Check() {
     std::cerr << "leaksweep: " << engine.status().message() << "\n";
     return kExitUsage;
   }
+  std::cout << "checking rules in " << dir.string() << "\n";
   Scanner scanner(engine.value());
   Policy no_suppression;
   FingerprintKey key("rules-check");
   size_t failures = 0, examples = 0, negatives = 0;
   for (const Rule& rule : engine.value()->rules().rules()) {
-    std::string where = rule.source_file + ":" + std::to_string(rule.source_line) + ": rule '" +
-                        rule.id + "': ";
+    std::string where =
+        rule.source_file + ":" + std::to_string(rule.source_line) + ": rule '" + rule.id + "': ";
     for (size_t i = 0; i < rule.examples.size(); ++i, ++examples) {
       std::string problem;
       if (!FindsRule(scanner, rule.examples[i], rule.id, no_suppression, key, &problem)) {

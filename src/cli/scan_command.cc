@@ -80,8 +80,9 @@ ScanCommand::ScanCommand(CLI::App& parent) {
                        "Config file (default: .leaksweep.yaml at the first scanned directory)");
   command_->add_option("--baseline", baseline_,
                        "Earlier JSON/JSONL report; findings it holds are not reported again");
-  command_->add_option("--fail-on", fail_on_,
-                       "Exit 1 only for findings at or above: info, low, medium, high, critical")
+  command_
+      ->add_option("--fail-on", fail_on_,
+                   "Exit 1 only for findings at or above: info, low, medium, high, critical")
       ->capture_default_str();
   command_->add_flag("--fail-on-error", fail_on_error_,
                      "Exit 3 when a file could not be read (errors are always listed)");
@@ -145,12 +146,11 @@ int ScanCommand::Run() {
 
   ReportOptions report_options;
   report_options.show_secrets = show_secrets_;
-  report_options.color = Decide(color_, destination.value()->is_terminal() &&
-                                            std::getenv("NO_COLOR") == nullptr);
+  report_options.color =
+      Decide(color_, destination.value()->is_terminal() && std::getenv("NO_COLOR") == nullptr);
   auto writer = MakeReportWriter(*format, destination.value()->stream(), report_options);
   SeverityTracker tracker(*writer);
-  ScanSummary summary =
-      ScanCheckout(options, engine.value(), policy.value(), key.value(), tracker);
+  ScanSummary summary = ScanCheckout(options, engine.value(), policy.value(), key.value(), tracker);
   if (Status closed = destination.value()->Close(); !closed.ok()) {
     std::cerr << "leaksweep: " << closed.message() << "\n";
     return kExitScanError;

@@ -51,7 +51,8 @@ class TreeWalker {
       case EntryKind::kDirectory:
         return WalkDirectory(display, "");
       case EntryKind::kFile: {
-        std::string name = display.substr(display.rfind('/') == std::string::npos ? 0 : display.rfind('/') + 1);
+        std::string name =
+            display.substr(display.rfind('/') == std::string::npos ? 0 : display.rfind('/') + 1);
         return visitor_.OnFile({display, name});
       }
       default:
@@ -116,11 +117,20 @@ class TreeWalker {
       if (name == "." || name == "..") continue;
       EntryKind kind = EntryKind::kUnknown;
       switch (entry->d_type) {
-        case DT_REG: kind = EntryKind::kFile; break;
-        case DT_DIR: kind = EntryKind::kDirectory; break;
-        case DT_LNK: kind = EntryKind::kSymlink; break;
-        case DT_UNKNOWN: break;
-        default: kind = EntryKind::kSpecial; break;
+        case DT_REG:
+          kind = EntryKind::kFile;
+          break;
+        case DT_DIR:
+          kind = EntryKind::kDirectory;
+          break;
+        case DT_LNK:
+          kind = EntryKind::kSymlink;
+          break;
+        case DT_UNKNOWN:
+          break;
+        default:
+          kind = EntryKind::kSpecial;
+          break;
       }
       entries->push_back({std::move(name), kind});
     }

@@ -102,9 +102,10 @@ void StoreCachedDatabase(const fs::path& dir, const std::string& key,
   std::string temp = (dir / ("hs-" + key + ".db.XXXXXX")).string();
   int fd = mkstemp(temp.data());  // mkstemp creates the file 0600
   if (fd >= 0) {
-    bool ok = WriteAll(fd, kMagic) &&
-              WriteAll(fd, std::string_view(reinterpret_cast<const char*>(digest.data()), kDigestSize)) &&
-              WriteAll(fd, payload);
+    bool ok =
+        WriteAll(fd, kMagic) &&
+        WriteAll(fd, std::string_view(reinterpret_cast<const char*>(digest.data()), kDigestSize)) &&
+        WriteAll(fd, payload);
     ok = (close(fd) == 0) && ok;
     if (!ok || rename(temp.c_str(), (dir / ("hs-" + key + ".db")).c_str()) != 0) {
       unlink(temp.c_str());

@@ -13,8 +13,8 @@
 namespace leaksweep {
 
 struct Engine::Compiled {
-  hs_database_t* database = nullptr;   // stage one: all rules, rule index = expression id
-  std::vector<pcre2_code*> programs;   // stage two: one per rule, JIT-compiled when possible
+  hs_database_t* database = nullptr;  // stage one: all rules, rule index = expression id
+  std::vector<pcre2_code*> programs;  // stage two: one per rule, JIT-compiled when possible
   uint32_t max_capture_count = 0;
 
   Compiled() = default;

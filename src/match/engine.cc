@@ -81,12 +81,14 @@ Result<std::shared_ptr<const Engine>> Engine::Build(RuleSet rules, const EngineO
     compiled->database = database.value();
     StoreCachedDatabase(options.cache_dir, key, compiled->database);
   }
-  return std::shared_ptr<const Engine>(new Engine(std::move(rules), std::move(compiled), from_cache));
+  return std::shared_ptr<const Engine>(
+      new Engine(std::move(rules), std::move(compiled), from_cache));
 }
 
 fs::path DefaultCacheDir() {
   if (const char* dir = std::getenv("LEAKSWEEP_CACHE_DIR"); dir && *dir) return dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "leaksweep";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return fs::path(xdg) / "leaksweep";
   if (const char* home = std::getenv("HOME"); home && *home) {
     return fs::path(home) / ".cache" / "leaksweep";
   }

@@ -115,8 +115,12 @@ class Confirmer {
  public:
   Confirmer(std::string_view data, const Rule& rule, uint32_t rule_index, pcre2_code* program,
             pcre2_match_data* match_data, pcre2_match_context* context)
-      : data_(data), rule_(rule), rule_index_(rule_index), program_(program),
-        match_data_(match_data), context_(context) {}
+      : data_(data),
+        rule_(rule),
+        rule_index_(rule_index),
+        program_(program),
+        match_data_(match_data),
+        context_(context) {}
 
   // Returns false when PCRE2 hit its match or depth limit on this rule.
   bool Confirm(size_t candidate_end, std::vector<Match>* out) {
@@ -124,8 +128,8 @@ class Confirmer {
     while (candidate_end > scan_pos_) {
       size_t from = std::max(scan_pos_, candidate_end > window ? candidate_end - window : 0);
       size_t subject_end = std::min(data_.size(), candidate_end + window);
-      int rc = pcre2_match(program_, reinterpret_cast<PCRE2_SPTR>(data_.data()), subject_end,
-                           from, 0, match_data_, context_);
+      int rc = pcre2_match(program_, reinterpret_cast<PCRE2_SPTR>(data_.data()), subject_end, from,
+                           0, match_data_, context_);
       if (rc < 0) {
         scan_pos_ = candidate_end;
         return rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL;
@@ -139,7 +143,8 @@ class Confirmer {
       match.value_start = has_group ? ovector[2] : match.start;
       match.value_end = has_group ? ovector[3] : match.end;
       scan_pos_ = std::max(match.end, match.start + 1);
-      if (match.value_end > match.value_start && Accepts(rule_, data_, match)) out->push_back(match);
+      if (match.value_end > match.value_start && Accepts(rule_, data_, match))
+        out->push_back(match);
     }
     return true;
   }
@@ -158,7 +163,9 @@ class Confirmer {
 // provider's token rule beats a generic `password = "…"` rule), then the rule whose match is
 // closest to the value itself, then the most severe, then the rule listed first.
 void DeduplicateSameValue(const RuleSet& rules, std::vector<Match>* matches) {
-  auto context_length = [](const Match& m) { return (m.end - m.start) - (m.value_end - m.value_start); };
+  auto context_length = [](const Match& m) {
+    return (m.end - m.start) - (m.value_end - m.value_start);
+  };
   std::sort(matches->begin(), matches->end(), [&](const Match& a, const Match& b) {
     if (a.value_start != b.value_start) return a.value_start < b.value_start;
     if (a.value_end != b.value_end) return a.value_end < b.value_end;
@@ -187,8 +194,8 @@ Result<BufferMatches> Scanner::Scan(std::string_view data) {
   candidates.clear();
   HyperscanContext context{&candidates, limits_.max_candidates};
   // Hyperscan takes 32-bit lengths; callers cap buffers well below that (--max-file-size).
-  hs_error_t status = hs_scan(compiled.database, data.data(), static_cast<unsigned>(data.size()),
-                              0, state_->scratch, OnHyperscanMatch, &context);
+  hs_error_t status = hs_scan(compiled.database, data.data(), static_cast<unsigned>(data.size()), 0,
+                              state_->scratch, OnHyperscanMatch, &context);
   if (status != HS_SUCCESS && status != HS_SCAN_TERMINATED) {
     return Status::Error("Hyperscan scan failed (error " + std::to_string(status) + ")");
   }

@@ -178,8 +178,7 @@ FileResult ScanOneFile(const WalkedFile& file, const ReadOptions& read_options, 
 
 void PrintProgress(uint64_t files, uint64_t bytes, std::chrono::steady_clock::time_point start,
                    bool final_line) {
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double megabytes = bytes / 1e6;
   std::fprintf(stderr, "\r\033[Kscanned %llu files, %.1f MB, %.1f MB/s%s",
                static_cast<unsigned long long>(files), megabytes,

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -80,8 +80,9 @@ std::vector<Located> Locate(std::string_view data, const std::vector<Match>& mat
   for (const Match* m : by_start) {
     start_lines.AdvanceTo(m->value_start);
     Located entry{m, {}, {}, start_lines.line_start(), LineEnd(data, start_lines.line_start())};
-    entry.start = {start_lines.line(),
-                   CountChars(data.substr(entry.line_start, m->value_start - entry.line_start)) + 1};
+    entry.start = {
+        start_lines.line(),
+        CountChars(data.substr(entry.line_start, m->value_start - entry.line_start)) + 1};
     // The end line: count line breaks inside the value (multi-line values such as PEM blocks).
     size_t last = m->value_end - 1;
     std::string_view inside = data.substr(m->value_start, last - m->value_start);
@@ -230,7 +231,8 @@ FileFindings MakeFindings(const RuleSet& rules, std::string_view data,
     finding.value = std::string(data.substr(m.value_start, m.value_end - m.value_start));
     finding.redacted_value = Redact(finding.value, rule.category);
     SnippetWindow window = WindowFor(data, at);
-    finding.snippet = Decorate(window, std::string(data.substr(window.from, window.to - window.from)));
+    finding.snippet =
+        Decorate(window, std::string(data.substr(window.from, window.to - window.from)));
     finding.redacted_snippet = Decorate(window, MaskedSnippet(rules, data, window, located));
     finding.fingerprint = Fingerprint(rule.category, rule.id, finding.value, key);
 

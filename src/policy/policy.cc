@@ -26,7 +26,8 @@ std::string Where(const std::string& source, const YAML::Mark& mark) {
 
 Status ReadStringList(const YAML::Node& node, const std::string& key, const std::string& source,
                       std::vector<std::string>* out) {
-  if (!node.IsSequence()) return Status::Error(Where(source, node.Mark()) + ": '" + key + "' must be a list");
+  if (!node.IsSequence())
+    return Status::Error(Where(source, node.Mark()) + ": '" + key + "' must be a list");
   for (const auto& item : node) {
     if (!item.IsScalar()) {
       return Status::Error(Where(source, item.Mark()) + ": '" + key + "' items must be strings");
@@ -60,8 +61,8 @@ Result<ProjectConfig> ParseProjectConfig(const std::string& yaml_text, const std
     if (!root.IsMap()) return Status::Error(source + ":1: the config file must be a mapping");
     for (const auto& entry : root) {
       std::string key = entry.first.as<std::string>();
-      std::vector<std::string>* target = key == "disable_rules" ? &config.disable_rules
-                                         : key == "skip_paths"  ? &config.skip_paths
+      std::vector<std::string>* target = key == "disable_rules"  ? &config.disable_rules
+                                         : key == "skip_paths"   ? &config.skip_paths
                                          : key == "allow_values" ? &config.allow_values
                                                                  : nullptr;
       if (target == nullptr) {
@@ -120,8 +121,8 @@ struct Policy::AllowPatterns {
     for (pcre2_code* program : programs) {
       // Match data per call: allow patterns run once per finding, not per byte.
       pcre2_match_data* data = pcre2_match_data_create_from_pattern(program, nullptr);
-      int rc = pcre2_match(program, reinterpret_cast<PCRE2_SPTR>(value.data()), value.size(), 0,
-                           0, data, nullptr);
+      int rc = pcre2_match(program, reinterpret_cast<PCRE2_SPTR>(value.data()), value.size(), 0, 0,
+                           data, nullptr);
       pcre2_match_data_free(data);
       if (rc >= 0) return true;
     }
@@ -135,7 +136,7 @@ Policy::Policy(Policy&&) noexcept = default;
 Policy& Policy::operator=(Policy&&) noexcept = default;
 
 Result<Policy> Policy::Make(const ProjectConfig& config,
-                           std::unordered_set<std::string> baseline_fingerprints) {
+                            std::unordered_set<std::string> baseline_fingerprints) {
   auto allow = std::make_shared<AllowPatterns>();
   for (const std::string& pattern : config.allow_values) {
     int error_code = 0;
@@ -145,8 +146,8 @@ Result<Policy> Policy::Make(const ProjectConfig& config,
     if (program == nullptr) {
       PCRE2_UCHAR message[256];
       pcre2_get_error_message(error_code, message, sizeof message);
-      return Status::Error("allow_values pattern '" + pattern + "' does not compile: " +
-                           reinterpret_cast<const char*>(message));
+      return Status::Error("allow_values pattern '" + pattern +
+                           "' does not compile: " + reinterpret_cast<const char*>(message));
     }
     allow->programs.push_back(program);
   }

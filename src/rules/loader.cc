@@ -16,8 +16,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kRuleFields[] = {
-    "id",       "name",       "category",     "severity",         "confidence",
-    "pattern",  "keywords",   "validators",   "max_match_length", "description",
+    "id",         "name",     "category",         "severity",         "confidence",
+    "pattern",    "keywords", "validators",       "max_match_length", "description",
     "references", "examples", "negative_examples"};
 
 // Where a YAML node sits, for messages: "file:line".
@@ -51,8 +51,8 @@ class RuleParser {
 
  private:
   Status Fail(const YAML::Node& at, const std::string& message) {
-    error_ = Where(source_, at) + ": " + (rule_.id.empty() ? "" : "rule '" + rule_.id + "': ") +
-             message;
+    error_ =
+        Where(source_, at) + ": " + (rule_.id.empty() ? "" : "rule '" + rule_.id + "': ") + message;
     return Status::Error(error_);
   }
   bool FailBool(const YAML::Node& at, const std::string& message) {
@@ -80,7 +80,8 @@ class RuleParser {
     if (field.IsScalar()) field = YAML::Node(std::vector<std::string>{field.as<std::string>()});
     if (!field.IsSequence()) return FailBool(field, std::string("'") + key + "' must be a list");
     for (const auto& item : field) {
-      if (!item.IsScalar()) return FailBool(item, std::string("'") + key + "' items must be strings");
+      if (!item.IsScalar())
+        return FailBool(item, std::string("'") + key + "' items must be strings");
       out->push_back(item.as<std::string>());
     }
     return true;
@@ -90,7 +91,8 @@ class RuleParser {
   bool EnumField(const char* key, std::optional<Enum> (*parse)(std::string_view), bool required,
                  Enum* out) {
     std::string text;
-    if (!node_[key]) return required ? FailBool(node_, std::string("missing required field '") + key + "'") : true;
+    if (!node_[key])
+      return required ? FailBool(node_, std::string("missing required field '") + key + "'") : true;
     if (!ReadString(node_[key], key, &text)) return false;
     auto parsed = parse(text);
     if (!parsed) return FailBool(node_[key], std::string("invalid ") + key + " '" + text + "'");
@@ -135,7 +137,8 @@ class RuleParser {
         for (const auto& param : item) {
           std::string key = param.first.as<std::string>();
           if (key == "name") continue;
-          if (!param.second.IsScalar()) return FailBool(param.second, "validator parameters must be scalars");
+          if (!param.second.IsScalar())
+            return FailBool(param.second, "validator parameters must be scalars");
           spec.params[key] = param.second.as<std::string>();
         }
         spec.name = item["name"].as<std::string>();
@@ -155,7 +158,8 @@ class RuleParser {
     if (!field) return true;
     try {
       long long value = field.as<long long>();
-      if (value < 1 || value > (1 << 20)) return FailBool(field, "max_match_length must be 1..1048576");
+      if (value < 1 || value > (1 << 20))
+        return FailBool(field, "max_match_length must be 1..1048576");
       rule_.max_match_length = static_cast<size_t>(value);
       return true;
     } catch (const YAML::Exception&) {
@@ -165,17 +169,20 @@ class RuleParser {
 
   bool CheckId() {
     const std::string& id = rule_.id;
-    bool valid = !id.empty() && std::islower(static_cast<unsigned char>(id.front())) && id.back() != '-';
-    for (char c : id) valid = valid && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-');
+    bool valid =
+        !id.empty() && std::islower(static_cast<unsigned char>(id.front())) && id.back() != '-';
+    for (char c : id)
+      valid = valid && (std::islower(static_cast<unsigned char>(c)) ||
+                        std::isdigit(static_cast<unsigned char>(c)) || c == '-');
     return valid || FailBool(node_["id"], "id '" + id + "' must be kebab-case (a-z, 0-9, '-')");
   }
 
   bool CheckPattern() {
     int error_code = 0;
     PCRE2_SIZE error_offset = 0;
-    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(rule_.pattern.data()),
-                                     rule_.pattern.size(), PCRE2_MULTILINE, &error_code,
-                                     &error_offset, nullptr);
+    pcre2_code* code =
+        pcre2_compile(reinterpret_cast<PCRE2_SPTR>(rule_.pattern.data()), rule_.pattern.size(),
+                      PCRE2_MULTILINE, &error_code, &error_offset, nullptr);
     if (code == nullptr) {
       PCRE2_UCHAR message[256];
       pcre2_get_error_message(error_code, message, sizeof message);
@@ -223,7 +230,8 @@ Result<std::vector<Rule>> ParseRuleFile(const std::string& yaml_text, const std:
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
-    return Status::Error(source + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+    return Status::Error(source + ":" + std::to_string(e.mark.line + 1) +
+                         ": invalid YAML: " + e.msg);
   }
   if (root.IsNull()) return std::vector<Rule>{};
   if (!root.IsMap() || !root["rules"] || !root["rules"].IsSequence()) {
@@ -254,7 +262,8 @@ Result<RuleSet> LoadRules(const std::vector<fs::path>& paths) {
   std::map<std::string, size_t> index_by_id;
   for (const fs::path& path : paths) {
     std::error_code ec;
-    if (!fs::exists(path, ec)) return Status::Error(path.string() + ": no such rule file or directory");
+    if (!fs::exists(path, ec))
+      return Status::Error(path.string() + ": no such rule file or directory");
     std::vector<fs::path> files = RuleFilesUnder(path, ec);
     if (ec) return Status::Error(path.string() + ": " + ec.message());
     std::map<std::string, std::string> defined_here;  // id -> "file:line"
@@ -287,7 +296,8 @@ fs::path DefaultSignaturesDir() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    fs::path installed = exe.parent_path().parent_path() / LEAKSWEEP_INSTALL_DATADIR / "leaksweep" / "signatures";
+    fs::path installed =
+        exe.parent_path().parent_path() / LEAKSWEEP_INSTALL_DATADIR / "leaksweep" / "signatures";
     if (fs::is_directory(installed, ec)) return installed;
   }
   return LEAKSWEEP_SOURCE_SIGNATURES;

@@ -37,7 +37,8 @@ Status OnlyParams(const std::string& validator, const ValidatorParams& params,
   for (const auto& [key, value] : params) {
     bool known = false;
     for (auto name : allowed) known = known || key == name;
-    if (!known) return Status::Error("validator '" + validator + "' has no parameter '" + key + "'");
+    if (!known)
+      return Status::Error("validator '" + validator + "' has no parameter '" + key + "'");
   }
   return Status::Ok();
 }
@@ -82,9 +83,9 @@ bool IsTemplate(std::string_view value) {
 }
 
 constexpr std::array<std::string_view, 16> kPlaceholderWords = {
-    "example",  "sample",     "placeholder", "changeme", "change_me", "change-me",
-    "your_",    "your-",      "yourpassword", "redacted", "dummy",     "notasecret",
-    "not_a_secret", "insert", "replace_me",  "todo"};
+    "example",      "sample", "placeholder",  "changeme", "change_me", "change-me",
+    "your_",        "your-",  "yourpassword", "redacted", "dummy",     "notasecret",
+    "not_a_secret", "insert", "replace_me",   "todo"};
 
 }  // namespace
 
@@ -145,7 +146,8 @@ Result<BoundValidator> MakeValidator(const std::string& name, const ValidatorPar
     Result<double> min = NumberParam(name, params, "min", 0, 8);
     if (!min.ok()) return min.status();
     double threshold = min.value();
-    return BoundValidator([threshold](std::string_view v) { return ShannonEntropy(v) >= threshold; });
+    return BoundValidator(
+        [threshold](std::string_view v) { return ShannonEntropy(v) >= threshold; });
   }
   if (name == "min_length") {
     if (Status s = OnlyParams(name, params, {"min"}); !s.ok()) return s;

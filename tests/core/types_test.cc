@@ -5,8 +5,8 @@
 using namespace leaksweep;
 
 TEST_CASE("severity names round-trip and order from info to critical") {
-  for (Severity s : {Severity::kInfo, Severity::kLow, Severity::kMedium, Severity::kHigh,
-                     Severity::kCritical}) {
+  for (Severity s :
+       {Severity::kInfo, Severity::kLow, Severity::kMedium, Severity::kHigh, Severity::kCritical}) {
     CHECK(ParseSeverity(ToString(s)) == s);
   }
   CHECK(Severity::kCritical > Severity::kHigh);

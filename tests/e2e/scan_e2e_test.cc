@@ -99,7 +99,8 @@ TEST_CASE("the JSON report holds what the checkout has") {
   // UTF-16 and Latin-1 files are decoded; the binary file is skipped and listed.
   bool utf16 = false, latin1 = false;
   for (const auto& finding : report["findings"]) {
-    if (finding["path"] == "checkout/src/utf16.txt") utf16 = finding["line"] == 1 && finding["column"] == 7;
+    if (finding["path"] == "checkout/src/utf16.txt")
+      utf16 = finding["line"] == 1 && finding["column"] == 7;
     if (finding["path"] == "checkout/src/latin1.txt") {
       latin1 = finding["snippet"].get<std::string>().find("K\xc3\xb6ln") != std::string::npos;
     }
@@ -125,7 +126,8 @@ TEST_CASE("exit codes: 0 clean, 1 findings, --fail-on threshold, 2 usage, 3 scan
   CHECK(RunLeaksweep({}).exit_code == 2);
 
   std::string missing = (dir.path() / "missing").string();
-  CommandResult errors = RunLeaksweep({"scan", missing, dir.path().string(), "--fail-on", "critical"});
+  CommandResult errors =
+      RunLeaksweep({"scan", missing, dir.path().string(), "--fail-on", "critical"});
   CHECK(errors.exit_code == 0);  // errors are listed but do not fail without --fail-on-error
   CHECK(errors.out.find("missing") != std::string::npos);
   CHECK(RunLeaksweep({"scan", missing, "--fail-on-error"}).exit_code == 3);
@@ -141,8 +143,8 @@ TEST_CASE("an unreadable file is reported and the rest is scanned") {
     unreadable = dir.Write("locked.txt", "x").string();
     chmod(unreadable.c_str(), 0);
   }
-  CommandResult result = RunLeaksweep({"scan", unreadable, dir.path().string(), "--format", "json",
-                                       "--fail-on-error"});
+  CommandResult result = RunLeaksweep(
+      {"scan", unreadable, dir.path().string(), "--format", "json", "--fail-on-error"});
   CHECK(result.exit_code == 3);
   auto report = ParseJson(result.out);
   CHECK(report["findings"].size() == 1);
@@ -157,7 +159,8 @@ TEST_CASE("--output writes an owner-only report, even over an existing file") {
   chmod(out.c_str(), 0644);
   RunOptions options;
   options.cwd = TestdataDir().string();
-  CommandResult result = RunLeaksweep({"scan", "checkout", "-f", "sarif", "-o", out.string()}, options);
+  CommandResult result =
+      RunLeaksweep({"scan", "checkout", "-f", "sarif", "-o", out.string()}, options);
   CHECK(result.exit_code == 1);
   CHECK(result.out.empty());
   struct stat info;
@@ -182,7 +185,9 @@ TEST_CASE("suppression: inline markers, config file, baseline") {
   dir.Write("a.py", "key = 'AKIAQYLPMN5HFIQR7XYZ'\nother = 'AKIAZ5T3MNQ7RJ2XKW4P'\n");
   dir.Write("b.py", "mail = 'jane.roe@corp-mail.net'  # leaksweep:allow\n");
   dir.Write("vendor/c.py", "key = 'AKIA2XKW4PZ5T3MNQ7RJ'\n");
-  CHECK(ParseJson(RunLeaksweep({"scan", dir.path().string(), "-f", "json"}).out)["findings"].size() == 3);
+  CHECK(
+      ParseJson(RunLeaksweep({"scan", dir.path().string(), "-f", "json"}).out)["findings"].size() ==
+      3);
 
   dir.Write(".leaksweep.yaml",
             "skip_paths: ['vendor/**']\nallow_values: ['^AKIAZ5T3']\ndisable_rules: [jwt]\n");
@@ -192,7 +197,8 @@ TEST_CASE("suppression: inline markers, config file, baseline") {
   CHECK(report["stats"]["suppressed_inline"] == 1);
 
   fs::path baseline = dir.path() / "baseline.json";
-  CHECK(RunLeaksweep({"scan", dir.path().string(), "-f", "json", "-o", baseline.string()}).exit_code == 1);
+  CHECK(RunLeaksweep({"scan", dir.path().string(), "-f", "json", "-o", baseline.string()})
+            .exit_code == 1);
   dir.Write("moved/a.py", "\n\n  key = 'AKIAQYLPMN5HFIQR7XYZ'\n");  // the same secret, moved
   CommandResult again =
       RunLeaksweep({"scan", dir.path().string(), "-f", "json", "--baseline", baseline.string()});
@@ -255,7 +261,8 @@ TEST_CASE("custom rules add to and override shipped rules by id") {
 )");
   tree.Write("a.txt", "t = acme_k3j9x2m8q7w1z5v0\nmail: jane.roe@corp-mail.net\n");
   auto report = ParseJson(
-      RunLeaksweep({"scan", tree.path().string(), "-f", "json", "--rules", rules.path().string()}).out);
+      RunLeaksweep({"scan", tree.path().string(), "-f", "json", "--rules", rules.path().string()})
+          .out);
   REQUIRE(report["findings"].size() == 1);
   CHECK(report["findings"][0]["rule_id"] == "acme-internal-token");
 }

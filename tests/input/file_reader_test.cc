@@ -9,7 +9,10 @@ using namespace leaksweep;
 using leaksweep::testing::TempDir;
 
 TEST_CASE("UTF-16 with a byte-order mark is decoded to UTF-8") {
-  std::string little("\xFF\xFE" "a\0b\0\xE9\0", 8);
+  std::string little(
+      "\xFF\xFE"
+      "a\0b\0\xE9\0",
+      8);
   CHECK(DecodeUtf16WithBom(little) == std::string("ab\xC3\xA9"));
   std::string big("\xFE\xFF\0a\xD8\x3D\xDE\x00", 8);  // a, U+1F600
   CHECK(DecodeUtf16WithBom(big) == std::string("a\xF0\x9F\x98\x80"));
@@ -23,7 +26,9 @@ TEST_CASE("reading classifies files: text, binary, too large, UTF-16") {
   CHECK(ReadFileForScan(text.string(), {}, &buffer).outcome == ReadOutcome::kRead);
   CHECK(buffer == "hello\r\nworld\r\n");
 
-  auto binary = dir.Write("b.bin", std::string("\x7f" "ELF\0\0\0", 7));
+  auto binary = dir.Write("b.bin", std::string("\x7f"
+                                               "ELF\0\0\0",
+                                               7));
   auto result = ReadFileForScan(binary.string(), {}, &buffer);
   CHECK(result.outcome == ReadOutcome::kSkipped);
   CHECK(result.skip_reason == SkipReason::kBinary);

@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-#include <cstring>
 #include <unistd.h>
+#include <cstring>
 
 #include "test_util.h"
 

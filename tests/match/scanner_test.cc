@@ -59,11 +59,12 @@ TEST_CASE("a token with many stage-one end offsets is one match") {
 }
 
 TEST_CASE("matches spanning lines are confirmed within max_match_length") {
-  std::string rule = RuleYaml("block", R"((BEGIN\n[A-Za-z0-9\n]{10,}\nEND))",
-                              "    max_match_length: 4096\n");
+  std::string rule =
+      RuleYaml("block", R"((BEGIN\n[A-Za-z0-9\n]{10,}\nEND))", "    max_match_length: 4096\n");
   Scanner scanner(MakeEngine(rule));
   std::string body;
-  for (int i = 0; i < 40; ++i) body += "abcdefghijKLMNOPQRSTuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV\n";
+  for (int i = 0; i < 40; ++i)
+    body += "abcdefghijKLMNOPQRSTuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV\n";
   std::string block = "BEGIN\n" + body + "END";
   auto values = Values(scanner, "head\n" + block + "\ntail");
   CHECK(values == std::vector<std::string>{block});
@@ -74,9 +75,8 @@ TEST_CASE("matches spanning lines are confirmed within max_match_length") {
 }
 
 TEST_CASE("validators and keywords filter matches") {
-  std::string rules =
-      RuleYaml("card", R"(\b([0-9]{16})\b)", "    validators: [luhn]\n") +
-      RuleYaml("kw", R"(\b(kw[0-9]{6})\b)", "    keywords: [twilio]\n");
+  std::string rules = RuleYaml("card", R"(\b([0-9]{16})\b)", "    validators: [luhn]\n") +
+                      RuleYaml("kw", R"(\b(kw[0-9]{6})\b)", "    keywords: [twilio]\n");
   Scanner scanner(MakeEngine(rules));
   CHECK(Values(scanner, "4539148803436467 4539148803436468") ==
         std::vector<std::string>{"4539148803436467"});

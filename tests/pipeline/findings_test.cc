@@ -72,9 +72,10 @@ TEST_CASE("redaction keeps a short prefix and masks every value on the line") {
   auto found = FindIn("a=tk_abcdef1234 b=tk_zyxwvu9876 ssn=123-45-6789");
   REQUIRE(found.findings.size() == 3);
   for (const Finding& f : found.findings) {
-    CHECK(f.redacted_snippet == "a=tk_…"
-                                " b=tk_…"
-                                " ssn=12…");
+    CHECK(f.redacted_snippet ==
+          "a=tk_…"
+          " b=tk_…"
+          " ssn=12…");
     CHECK(f.redacted_snippet.find("abcdef") == std::string::npos);
   }
   CHECK(found.findings[0].redacted_value == "tk_…");
@@ -114,8 +115,8 @@ TEST_CASE("suppressed findings are counted, not reported") {
   config.allow_values = {"^tk_zyx"};
   auto policy = Policy::Make(config, {});
   REQUIRE(policy.ok());
-  auto found = FindIn("tk_abcdef1234 # leaksweep:allow\ntk_zyxwvu9876\ntk_qqqqqq1111\n",
-                      policy.value());
+  auto found =
+      FindIn("tk_abcdef1234 # leaksweep:allow\ntk_zyxwvu9876\ntk_qqqqqq1111\n", policy.value());
   CHECK(found.findings.size() == 1);
   CHECK(found.suppressed.suppressed_inline == 1);
   CHECK(found.suppressed.suppressed_config == 1);

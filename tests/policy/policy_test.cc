@@ -47,7 +47,8 @@ TEST_CASE("policy suppresses by inline marker, allowed value and baseline finger
   config.allow_values = {"^tk_test_"};
   auto policy = Policy::Make(config, {"fp-in-baseline"});
   REQUIRE(policy.ok());
-  CHECK(policy->Check(MakeFinding("tk_live_1", "a"), "x # leaksweep:allow") == Suppression::kInline);
+  CHECK(policy->Check(MakeFinding("tk_live_1", "a"), "x # leaksweep:allow") ==
+        Suppression::kInline);
   CHECK(policy->Check(MakeFinding("tk_test_1", "a"), "x") == Suppression::kConfig);
   CHECK(policy->Check(MakeFinding("tk_live_1", "fp-in-baseline"), "x") == Suppression::kBaseline);
   CHECK(policy->Check(MakeFinding("tk_live_1", "other"), "x") == Suppression::kNone);
@@ -60,14 +61,15 @@ TEST_CASE("policy suppresses by inline marker, allowed value and baseline finger
 
 TEST_CASE("baselines load from a JSON report or a JSONL stream") {
   TempDir dir;
-  auto json = dir.Write("report.json",
-                        R"({"findings": [{"fingerprint": "aaa"}, {"fingerprint": "bbb"}]})");
+  auto json =
+      dir.Write("report.json", R"({"findings": [{"fingerprint": "aaa"}, {"fingerprint": "bbb"}]})");
   auto loaded = LoadBaseline(json);
   REQUIRE(loaded.ok());
   CHECK(loaded->size() == 2);
   CHECK(loaded->count("bbb") == 1);
 
-  auto jsonl = dir.Write("report.jsonl", "{\"fingerprint\": \"ccc\"}\n\n{\"fingerprint\": \"ddd\"}\n");
+  auto jsonl =
+      dir.Write("report.jsonl", "{\"fingerprint\": \"ccc\"}\n\n{\"fingerprint\": \"ddd\"}\n");
   loaded = LoadBaseline(jsonl);
   REQUIRE(loaded.ok());
   CHECK(loaded->count("ddd") == 1);

@@ -69,7 +69,8 @@ TEST_CASE("errors name the file, the line and the rule id") {
         std::string::npos);
 
   std::string no_examples = kValidFile;
-  no_examples.erase(no_examples.find("    examples:"), no_examples.find("    negative") - no_examples.find("    examples:"));
+  no_examples.erase(no_examples.find("    examples:"),
+                    no_examples.find("    negative") - no_examples.find("    examples:"));
   CHECK(ErrorOf(no_examples).find("needs at least one example") != std::string::npos);
 
   std::string no_negatives = kValidFile;
@@ -78,7 +79,8 @@ TEST_CASE("errors name the file, the line and the rule id") {
 
   std::string bad_severity = kValidFile;
   bad_severity.replace(bad_severity.find("severity: high"), 14, "severity: dire");
-  CHECK(ErrorOf(bad_severity).find("rules.yaml:5: rule 'demo-token': invalid severity 'dire'") == 0);
+  CHECK(ErrorOf(bad_severity).find("rules.yaml:5: rule 'demo-token': invalid severity 'dire'") ==
+        0);
 
   std::string bad_validator = kValidFile;
   bad_validator.replace(bad_validator.find("not_placeholder"), 15, "is_real");

@@ -16,10 +16,10 @@
 namespace leaksweep {
 
 enum ExitCode : int {
-  kExitClean = 0,          // no findings at or above --fail-on
-  kExitFindings = 1,       // findings at or above --fail-on (or a failing `rules check`)
-  kExitUsage = 2,          // usage or configuration error
-  kExitScanError = 3,      // with --fail-on-error: a file or object could not be read
+  kExitClean = 0,      // no findings at or above --fail-on
+  kExitFindings = 1,   // findings at or above --fail-on (or a failing `rules check`)
+  kExitUsage = 2,      // usage or configuration error
+  kExitScanError = 3,  // with --fail-on-error: a file or object could not be read
 };
 
 // Shipped signatures, then each --rules path in order (later ones override by id), minus the

@@ -46,7 +46,7 @@ class Policy {
  public:
   // Compiles allow_values; errors name the failing pattern.
   static Result<Policy> Make(const ProjectConfig& config,
-                            std::unordered_set<std::string> baseline_fingerprints);
+                             std::unordered_set<std::string> baseline_fingerprints);
   Policy();
   ~Policy();
   Policy(Policy&&) noexcept;

@@ -36,8 +36,8 @@ Result<BoundValidator> MakeValidator(const std::string& name, const ValidatorPar
 std::vector<std::string> ValidatorNames();
 
 // The building blocks, exposed for tests and for other modules.
-bool PassesLuhn(std::string_view digits);        // non-digits other than ' ' and '-' fail
-double ShannonEntropy(std::string_view text);    // bits per byte
+bool PassesLuhn(std::string_view digits);      // non-digits other than ' ' and '-' fail
+double ShannonEntropy(std::string_view text);  // bits per byte
 // True for values that are documentation or template stand-ins rather than real values:
 // words such as EXAMPLE, SAMPLE, PLACEHOLDER, CHANGEME, YOUR_..., runs like xxxx or ****,
 // templates (<your-token>, ${VAR}, {{ var }}, %(var)s, $VAR), and values made of one repeated
