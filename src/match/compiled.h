@@ -2,19 +2,18 @@
 #ifndef LEAKSWEEP_SRC_MATCH_COMPILED_H_
 #define LEAKSWEEP_SRC_MATCH_COMPILED_H_
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
-#include <pcre2.h>
 
 #include <vector>
 
 #include "leaksweep/match/engine.h"
+#include "leaksweep/regex/pcre2.h"
 
 namespace leaksweep {
 
 struct Engine::Compiled {
   hs_database_t* database = nullptr;  // stage one: all rules, rule index = expression id
-  std::vector<pcre2_code*> programs;  // stage two: one per rule, JIT-compiled when possible
+  std::vector<Pcre2Code> programs;    // stage two: one per rule, JIT-compiled when possible
   uint32_t max_capture_count = 0;
 
   Compiled() = default;
@@ -22,7 +21,6 @@ struct Engine::Compiled {
   Compiled& operator=(const Compiled&) = delete;
   ~Compiled() {
     if (database != nullptr) hs_free_database(database);
-    for (pcre2_code* program : programs) pcre2_code_free(program);
   }
 };
 

@@ -15,23 +15,17 @@ std::string RuleLocation(const Rule& rule) {
 
 Status CompileConfirmers(const RuleSet& rules, Engine::Compiled* compiled) {
   for (const Rule& rule : rules.rules()) {
-    int error_code = 0;
-    PCRE2_SIZE error_offset = 0;
-    pcre2_code* program =
-        pcre2_compile(reinterpret_cast<PCRE2_SPTR>(rule.pattern.data()), rule.pattern.size(),
-                      kPcre2Flags, &error_code, &error_offset, nullptr);
-    if (program == nullptr) {
-      PCRE2_UCHAR message[256];
-      pcre2_get_error_message(error_code, message, sizeof message);
-      return Status::Error(RuleLocation(rule) + "pattern does not compile in PCRE2: " +
-                           reinterpret_cast<const char*>(message));
+    Result<Pcre2Code> program = CompilePcre2(rule.pattern, kPcre2Flags);
+    if (!program.ok()) {
+      return Status::Error(RuleLocation(rule) + "pattern does not compile in PCRE2 " +
+                           program.status().message());
     }
     // JIT is an optimisation: the interpreter gives the same results where JIT is unavailable.
-    pcre2_jit_compile(program, PCRE2_JIT_COMPLETE);
+    pcre2_jit_compile(program->get(), PCRE2_JIT_COMPLETE);
     uint32_t captures = 0;
-    pcre2_pattern_info(program, PCRE2_INFO_CAPTURECOUNT, &captures);
+    pcre2_pattern_info(program->get(), PCRE2_INFO_CAPTURECOUNT, &captures);
     compiled->max_capture_count = std::max(compiled->max_capture_count, captures);
-    compiled->programs.push_back(program);
+    compiled->programs.push_back(std::move(program).value());
   }
   return Status::Ok();
 }

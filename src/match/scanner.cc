@@ -206,7 +206,7 @@ Result<BufferMatches> Scanner::Scan(std::string_view data) {
   const RuleSet& rules = engine_->rules();
   for (size_t i = 0; i < candidates.size();) {
     uint32_t rule_index = candidates[i].rule_index;
-    Confirmer confirmer(data, rules.at(rule_index), rule_index, compiled.programs[rule_index],
+    Confirmer confirmer(data, rules.at(rule_index), rule_index, compiled.programs[rule_index].get(),
                         state_->match_data, state_->match_context);
     bool within_limits = true;
     for (; i < candidates.size() && candidates[i].rule_index == rule_index; ++i) {

@@ -1,7 +1,7 @@
 #include "leaksweep/policy/policy.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
+#include "leaksweep/regex/pcre2.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -113,12 +113,10 @@ bool HasInlineAllow(std::string_view line) {
 }
 
 struct Policy::AllowPatterns {
-  std::vector<pcre2_code*> programs;
-  ~AllowPatterns() {
-    for (pcre2_code* program : programs) pcre2_code_free(program);
-  }
+  std::vector<Pcre2Code> programs;
   bool Allows(std::string_view value) const {
-    for (pcre2_code* program : programs) {
+    for (const Pcre2Code& owned : programs) {
+      pcre2_code* program = owned.get();
       // Match data per call: allow patterns run once per finding, not per byte.
       pcre2_match_data* data = pcre2_match_data_create_from_pattern(program, nullptr);
       int rc = pcre2_match(program, reinterpret_cast<PCRE2_SPTR>(value.data()), value.size(), 0, 0,
@@ -139,17 +137,12 @@ Result<Policy> Policy::Make(const ProjectConfig& config,
                             std::unordered_set<std::string> baseline_fingerprints) {
   auto allow = std::make_shared<AllowPatterns>();
   for (const std::string& pattern : config.allow_values) {
-    int error_code = 0;
-    PCRE2_SIZE offset = 0;
-    pcre2_code* program = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()),
-                                        pattern.size(), 0, &error_code, &offset, nullptr);
-    if (program == nullptr) {
-      PCRE2_UCHAR message[256];
-      pcre2_get_error_message(error_code, message, sizeof message);
-      return Status::Error("allow_values pattern '" + pattern +
-                           "' does not compile: " + reinterpret_cast<const char*>(message));
+    Result<Pcre2Code> program = CompilePcre2(pattern, 0);
+    if (!program.ok()) {
+      return Status::Error("allow_values pattern '" + pattern + "' does not compile " +
+                           program.status().message());
     }
-    allow->programs.push_back(program);
+    allow->programs.push_back(std::move(program).value());
   }
   Policy policy;
   policy.allow_ = std::move(allow);

@@ -1,7 +1,5 @@
 #include "leaksweep/rules/loader.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -43,7 +41,7 @@ class RuleParser {
     rule_.source_line = node_.Mark().line + 1;
     if (!RequireString("id", &rule_.id) || !RequireString("name", &rule_.name) ||
         !RequireString("pattern", &rule_.pattern) || !ParseEnums() || !ParseLists() ||
-        !ParseValidators() || !ParseWindow() || !CheckId() || !CheckPattern()) {
+        !ParseValidators() || !ParseWindow() || !CheckId()) {
       return Status::Error(error_);
     }
     return rule_;
@@ -175,23 +173,6 @@ class RuleParser {
       valid = valid && (std::islower(static_cast<unsigned char>(c)) ||
                         std::isdigit(static_cast<unsigned char>(c)) || c == '-');
     return valid || FailBool(node_["id"], "id '" + id + "' must be kebab-case (a-z, 0-9, '-')");
-  }
-
-  bool CheckPattern() {
-    int error_code = 0;
-    PCRE2_SIZE error_offset = 0;
-    pcre2_code* code =
-        pcre2_compile(reinterpret_cast<PCRE2_SPTR>(rule_.pattern.data()), rule_.pattern.size(),
-                      PCRE2_MULTILINE, &error_code, &error_offset, nullptr);
-    if (code == nullptr) {
-      PCRE2_UCHAR message[256];
-      pcre2_get_error_message(error_code, message, sizeof message);
-      return FailBool(node_["pattern"], "pattern does not compile in PCRE2 at offset " +
-                                            std::to_string(error_offset) + ": " +
-                                            reinterpret_cast<const char*>(message));
-    }
-    pcre2_code_free(code);
-    return true;
   }
 
   const std::string& source_;

@@ -128,6 +128,15 @@ TEST_CASE("a pattern Hyperscan rejects is an error naming the rule") {
                                        "Hyperscan") == 0);
 }
 
+TEST_CASE("a pattern PCRE2 rejects is an error naming the rule and the offset") {
+  auto rules = ParseRuleFile("rules:\n" + RuleYaml("unclosed", "(abc"), "test.yaml");
+  REQUIRE(rules.ok());
+  auto engine = Engine::Build(RuleSet(rules.value()), {});
+  REQUIRE_FALSE(engine.ok());
+  CHECK(engine.status().message().find(
+            "test.yaml:2: rule 'unclosed': pattern does not compile in PCRE2 at offset 4") == 0);
+}
+
 TEST_CASE("the compiled database is cached, and a tampered cache is rebuilt") {
   TempDir cache;
   std::string rules = RuleYaml("tok", R"(\b(tk_[a-z0-9]{8})\b)");

@@ -35,7 +35,7 @@ Result<std::vector<Rule>> ParseRuleFile(const std::string& yaml_text,
 // Loads every *.yaml / *.yml file below each path (a directory, searched recursively in sorted
 // order, or a single file). A rule whose id was already loaded from an earlier path replaces
 // it (so --rules DIR overrides shipped rules by id); a duplicate id within one path is an error.
-// Patterns are checked with PCRE2 here; Hyperscan compatibility is checked by the engine.
+// Patterns are compiled (and their errors reported with file, line and rule id) by the engine.
 Result<RuleSet> LoadRules(const std::vector<std::filesystem::path>& paths);
 
 // The directory of shipped signatures: $LEAKSWEEP_SIGNATURES_DIR, else
