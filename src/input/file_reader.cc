@@ -37,24 +37,25 @@ ReadResult Error(const std::string& what) {
 ReadResult Skip(SkipReason reason) { return {ReadOutcome::kSkipped, reason, ""}; }
 
 // Reads at most `limit` + 1 bytes, so a file that grew past the limit is noticed.
-bool ReadUpTo(int fd, uint64_t limit, std::string* buffer) {
+// `expected_size` (from fstat) sizes the buffer once; std::string zero-fills what it grows by,
+// so growing in large steps for small files would cost more than reading them.
+bool ReadUpTo(int fd, uint64_t limit, uint64_t expected_size, std::string* buffer) {
   buffer->clear();
-  size_t chunk = 1 << 16;
+  size_t chunk = std::min<uint64_t>(expected_size + 1, limit + 1);
+  chunk = std::max<size_t>(chunk, 4096);
   while (buffer->size() <= limit) {
     size_t old_size = buffer->size();
     size_t want = std::min<uint64_t>(chunk, limit + 1 - old_size);
     buffer->resize(old_size + want);
     ssize_t n = read(fd, buffer->data() + old_size, want);
     if (n < 0) {
-      if (errno == EINTR) {
-        buffer->resize(old_size);
-        continue;
-      }
+      buffer->resize(old_size);
+      if (errno == EINTR) continue;
       return false;
     }
     buffer->resize(old_size + n);
     if (n == 0) break;
-    chunk = std::min<size_t>(chunk * 2, 8 << 20);
+    chunk = std::min<size_t>(std::max<size_t>(chunk * 2, 64 << 10), 8 << 20);
   }
   return true;
 }
@@ -145,7 +146,7 @@ std::optional<std::string> DecodeUtf16WithBom(std::string_view data) {
 ReadResult ReadFileForScan(const std::string& path, const ReadOptions& options,
                            std::string* buffer) {
   if (path == "-") {
-    if (!ReadUpTo(STDIN_FILENO, options.max_file_size, buffer)) return Error("cannot read");
+    if (!ReadUpTo(STDIN_FILENO, options.max_file_size, 0, buffer)) return Error("cannot read");
     if (buffer->size() > options.max_file_size) return Skip(SkipReason::kTooLarge);
     return Normalize(options, buffer);
   }
@@ -162,7 +163,7 @@ ReadResult ReadFileForScan(const std::string& path, const ReadOptions& options,
     result = Skip(SkipReason::kSpecialFile);
   } else if (static_cast<uint64_t>(info.st_size) > options.max_file_size) {
     result = Skip(SkipReason::kTooLarge);
-  } else if (!ReadUpTo(fd, options.max_file_size, buffer)) {
+  } else if (!ReadUpTo(fd, options.max_file_size, info.st_size, buffer)) {
     result = Error("cannot read");
   } else if (buffer->size() > options.max_file_size) {
     result = Skip(SkipReason::kTooLarge);  // it grew while we read it

@@ -57,8 +57,9 @@ std::string DatabaseCacheKey(const RuleSet& rules) {
   }
   hash.Update(std::to_string(kHyperscanFlags));
   for (const Rule& rule : rules.rules()) {
-    hash.Update(std::to_string(rule.pattern.size()) + ":");
-    hash.Update(rule.pattern);
+    const std::string& pattern = rule.StageOnePattern();
+    hash.Update(std::to_string(pattern.size()) + ":");
+    hash.Update(pattern);
   }
   return ToHex(hash.Finish());
 }

@@ -34,7 +34,7 @@ Result<hs_database_t*> CompileDatabase(const RuleSet& rules) {
   std::vector<const char*> expressions;
   std::vector<unsigned> flags, ids;
   for (size_t i = 0; i < rules.size(); ++i) {
-    expressions.push_back(rules.at(i).pattern.c_str());
+    expressions.push_back(rules.at(i).StageOnePattern().c_str());
     flags.push_back(kHyperscanFlags);
     ids.push_back(static_cast<unsigned>(i));
   }

@@ -75,7 +75,8 @@ class Collector {
   void Add(uint64_t sequence, FileResult result) {
     std::lock_guard lock(mutex_);
     pending_.emplace(sequence, std::move(result));
-    changed_.notify_one();
+    // Only the result the reader waits for is worth a wake-up; later ones wait their turn.
+    if (sequence == next_) changed_.notify_one();
   }
   void SetTotal(uint64_t total) {
     std::lock_guard lock(mutex_);

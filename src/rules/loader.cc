@@ -14,9 +14,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kRuleFields[] = {
-    "id",         "name",     "category",         "severity",         "confidence",
-    "pattern",    "keywords", "validators",       "max_match_length", "description",
-    "references", "examples", "negative_examples"};
+    "id",          "name",       "category", "severity",         "confidence",
+    "pattern",     "prefilter",  "keywords", "validators",       "max_match_length",
+    "description", "references", "examples", "negative_examples"};
 
 // Where a YAML node sits, for messages: "file:line".
 std::string Where(const std::string& source, const YAML::Node& node) {
@@ -106,6 +106,7 @@ class RuleParser {
 
   bool ParseLists() {
     if (!OptionalString("description", &rule_.description) ||
+        !OptionalString("prefilter", &rule_.prefilter) ||
         !StringList("keywords", &rule_.keywords) || !StringList("references", &rule_.references) ||
         !StringList("examples", &rule_.examples) ||
         !StringList("negative_examples", &rule_.negative_examples)) {

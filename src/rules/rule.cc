@@ -23,6 +23,7 @@ RuleSet::RuleSet(std::vector<Rule> rules) : rules_(std::move(rules)) {
   for (const Rule& rule : rules_) {
     AddField(hash, rule.id);
     AddField(hash, rule.pattern);
+    AddField(hash, rule.prefilter);
     AddField(hash, ToString(rule.category));
     AddField(hash, ToString(rule.severity));
     AddField(hash, ToString(rule.confidence));

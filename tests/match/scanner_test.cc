@@ -74,6 +74,16 @@ TEST_CASE("matches spanning lines are confirmed within max_match_length") {
   CHECK(Values(small, "head\n" + block + "\ntail").empty());
 }
 
+TEST_CASE("a prefilter replaces the pattern in stage one; stage two still confirms") {
+  std::string rule = RuleYaml("mail", R"(\b([a-z]+@[a-z]+\.com)\b)",
+                              "    prefilter: '[a-z]@[a-z]'\n    max_match_length: 64\n");
+  auto engine = MakeEngine(rule);
+  CHECK(engine->rules().at(0).StageOnePattern() == "[a-z]@[a-z]");
+  Scanner scanner(engine);
+  CHECK(Values(scanner, "x jane@corp.com y, pkg@latest, @decorator") ==
+        std::vector<std::string>{"jane@corp.com"});
+}
+
 TEST_CASE("validators and keywords filter matches") {
   std::string rules = RuleYaml("card", R"(\b([0-9]{16})\b)", "    validators: [luhn]\n") +
                       RuleYaml("kw", R"(\b(kw[0-9]{6})\b)", "    keywords: [twilio]\n");

@@ -8,6 +8,7 @@
 //         severity: high              # critical | high | medium | low | info
 //         confidence: high            # optional: high | medium | low (default medium)
 //         pattern: '\b(ghp_[A-Za-z0-9]{36})\b'
+//         prefilter: 'ghp_'           # optional: simpler stage-one pattern (see rule.h)
 //         keywords: [ghp_]            # optional
 //         validators: [{name: entropy, min: 3.0}]   # optional
 //         max_match_length: 1024      # optional

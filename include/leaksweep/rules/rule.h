@@ -32,6 +32,11 @@ struct Rule {
   Severity severity = Severity::kMedium;
   Confidence confidence = Confidence::kMedium;
   std::string pattern;
+  // Optional, for speed: a simpler Hyperscan pattern used in stage one instead of `pattern`.
+  // It must match within max_match_length of every place `pattern` matches (a necessary
+  // condition, e.g. "[A-Za-z0-9]@[A-Za-z0-9]" for emails); stage two still confirms with
+  // `pattern`. Worth it when `pattern` makes the shared database slow.
+  std::string prefilter;
   // When non-empty, a match counts only if one of these words (case-insensitive) appears on
   // the line where the match starts or inside the match.
   std::vector<std::string> keywords;
@@ -48,6 +53,8 @@ struct Rule {
   int source_line = 0;
 
   RuleInfo Info() const;
+  // What stage one (Hyperscan) matches for this rule.
+  const std::string& StageOnePattern() const { return prefilter.empty() ? pattern : prefilter; }
 };
 
 class RuleSet {
