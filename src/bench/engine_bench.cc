@@ -50,7 +50,7 @@ class ReadingVisitor : public WalkVisitor {
     ReadResult read = ReadFileForScan(file.path, options_, &buffer_);
     if (read.outcome == ReadOutcome::kRead) {
       ++files;
-      bytes += buffer_.size();
+      bytes += read.text.size();
     } else {
       ++skipped;
     }
@@ -79,9 +79,10 @@ int Usage() {
 
 void PrintResult(const char* mode, uint64_t files, uint64_t bytes, double seconds,
                  const std::string& extra) {
-  std::printf("{\"mode\":\"%s\",\"files\":%llu,\"bytes\":%llu,\"seconds\":%.6f,\"mb_per_s\":%.2f%s}\n",
-              mode, static_cast<unsigned long long>(files), static_cast<unsigned long long>(bytes),
-              seconds, seconds > 0 ? bytes / 1e6 / seconds : 0.0, extra.c_str());
+  std::printf(
+      "{\"mode\":\"%s\",\"files\":%llu,\"bytes\":%llu,\"seconds\":%.6f,\"mb_per_s\":%.2f%s}\n",
+      mode, static_cast<unsigned long long>(files), static_cast<unsigned long long>(bytes), seconds,
+      seconds > 0 ? bytes / 1e6 / seconds : 0.0, extra.c_str());
 }
 
 int Run(int argc, char** argv) {
@@ -130,7 +131,8 @@ int Run(int argc, char** argv) {
   size_t rule_count = rules->size();
   EngineOptions engine_options;
   engine_options.cache_dir = DefaultCacheDir();
-  Result<std::shared_ptr<const Engine>> engine = Engine::Build(std::move(rules).value(), engine_options);
+  Result<std::shared_ptr<const Engine>> engine =
+      Engine::Build(std::move(rules).value(), engine_options);
   if (!engine.ok()) {
     std::fprintf(stderr, "leaksweep-engine-bench: %s\n", engine.status().message().c_str());
     return 2;
@@ -145,9 +147,10 @@ int Run(int argc, char** argv) {
   ReadOptions read_options;
   std::string buffer;
   for (const std::string& path : collector.paths) {
-    if (ReadFileForScan(path, read_options, &buffer).outcome != ReadOutcome::kRead) continue;
-    bytes += buffer.size();
-    buffers.push_back(buffer);
+    ReadResult read = ReadFileForScan(path, read_options, &buffer);
+    if (read.outcome != ReadOutcome::kRead) continue;
+    bytes += read.text.size();
+    buffers.emplace_back(read.text);
   }
 
   std::string extra = ",\"rules\":" + std::to_string(rule_count);

@@ -36,32 +36,47 @@ ReadResult Error(const std::string& what) {
 
 ReadResult Skip(SkipReason reason) { return {ReadOutcome::kSkipped, reason, ""}; }
 
-// Reads at most `limit` + 1 bytes, so a file that grew past the limit is noticed.
-// `expected_size` (from fstat) sizes the buffer once; std::string zero-fills what it grows by,
-// so growing in large steps for small files would cost more than reading them.
-bool ReadUpTo(int fd, uint64_t limit, uint64_t expected_size, std::string* buffer) {
-  buffer->clear();
-  size_t chunk = std::min<uint64_t>(expected_size + 1, limit + 1);
-  chunk = std::max<size_t>(chunk, 4096);
-  while (buffer->size() <= limit) {
-    size_t old_size = buffer->size();
-    size_t want = std::min<uint64_t>(chunk, limit + 1 - old_size);
-    buffer->resize(old_size + want);
-    ssize_t n = read(fd, buffer->data() + old_size, want);
+// Reads at most `limit` + 1 bytes into `storage` (so a file that grew past the limit is
+// noticed) and returns how many, or nullopt on a read error. `expected_size` (from fstat) sizes
+// the first read. `storage` only grows: std::string zero-fills what it grows by.
+std::optional<size_t> ReadUpTo(int fd, uint64_t limit, uint64_t expected_size,
+                               std::string* storage) {
+  size_t length = 0;
+  size_t chunk = std::max<size_t>(std::min<uint64_t>(expected_size + 1, limit + 1), 4096);
+  while (length <= limit) {
+    size_t want = std::min<uint64_t>(chunk, limit + 1 - length);
+    if (storage->size() < length + want) storage->resize(length + want);
+    ssize_t n = read(fd, storage->data() + length, want);
     if (n < 0) {
-      buffer->resize(old_size);
       if (errno == EINTR) continue;
-      return false;
+      return std::nullopt;
     }
-    buffer->resize(old_size + n);
     if (n == 0) break;
+    length += n;
     chunk = std::min<size_t>(std::max<size_t>(chunk * 2, 64 << 10), 8 << 20);
   }
-  return true;
+  return length;
 }
 
-// True when `data` is well-formed UTF-8. ASCII runs are skipped eight bytes at a time, since
-// most source text is ASCII.
+// Turns the bytes read into the text to scan: UTF-16 decoded, UTF-8 BOM dropped, binary
+// files skipped.
+ReadResult Normalize(const ReadOptions& options, std::string_view bytes, std::string* storage) {
+  if (auto decoded = DecodeUtf16WithBom(bytes)) {
+    *storage = std::move(*decoded);
+    ReadResult result;
+    result.text = *storage;
+    return result;
+  }
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  if (!options.scan_binary && LooksBinary(bytes)) return Skip(SkipReason::kBinary);
+  ReadResult result;
+  result.text = bytes;
+  return result;
+}
+
+}  // namespace
+
+// ASCII runs are skipped eight bytes at a time, since most source text is ASCII.
 bool IsValidUtf8(std::string_view data) {
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   const unsigned char* end = p + data.size();
@@ -88,29 +103,12 @@ bool IsValidUtf8(std::string_view data) {
   return true;
 }
 
-// Reads text that is not UTF-8 as Latin-1 (each byte is the code point of the same value), so
-// reports show "Köln" rather than escaped bytes.
 std::string Latin1ToUtf8(std::string_view data) {
   std::string out;
   out.reserve(data.size() + data.size() / 8);
   for (unsigned char c : data) AppendUtf8(c, &out);
   return out;
 }
-
-// Turns raw bytes into the text to scan: UTF-16 decoded, UTF-8 BOM dropped, Latin-1 converted.
-ReadResult Normalize(const ReadOptions& options, std::string* buffer) {
-  if (auto decoded = DecodeUtf16WithBom(*buffer)) {
-    *buffer = std::move(*decoded);
-    return {};
-  }
-  if (buffer->rfind("\xEF\xBB\xBF", 0) == 0) buffer->erase(0, 3);
-  bool binary = LooksBinary(*buffer);
-  if (binary && !options.scan_binary) return Skip(SkipReason::kBinary);
-  if (!binary && !IsValidUtf8(*buffer)) *buffer = Latin1ToUtf8(*buffer);
-  return {};
-}
-
-}  // namespace
 
 bool LooksBinary(std::string_view data) {
   return std::memchr(data.data(), '\0', std::min(data.size(), kBinaryProbe)) != nullptr;
@@ -144,11 +142,12 @@ std::optional<std::string> DecodeUtf16WithBom(std::string_view data) {
 }
 
 ReadResult ReadFileForScan(const std::string& path, const ReadOptions& options,
-                           std::string* buffer) {
+                           std::string* storage) {
   if (path == "-") {
-    if (!ReadUpTo(STDIN_FILENO, options.max_file_size, 0, buffer)) return Error("cannot read");
-    if (buffer->size() > options.max_file_size) return Skip(SkipReason::kTooLarge);
-    return Normalize(options, buffer);
+    std::optional<size_t> length = ReadUpTo(STDIN_FILENO, options.max_file_size, 0, storage);
+    if (!length) return Error("cannot read");
+    if (*length > options.max_file_size) return Skip(SkipReason::kTooLarge);
+    return Normalize(options, std::string_view(storage->data(), *length), storage);
   }
   int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
@@ -157,18 +156,19 @@ ReadResult ReadFileForScan(const std::string& path, const ReadOptions& options,
   }
   struct stat info;
   ReadResult result;
+  std::optional<size_t> length;
   if (fstat(fd, &info) != 0) {
     result = Error("cannot stat");
   } else if (!S_ISREG(info.st_mode)) {
     result = Skip(SkipReason::kSpecialFile);
   } else if (static_cast<uint64_t>(info.st_size) > options.max_file_size) {
     result = Skip(SkipReason::kTooLarge);
-  } else if (!ReadUpTo(fd, options.max_file_size, info.st_size, buffer)) {
+  } else if (!(length = ReadUpTo(fd, options.max_file_size, info.st_size, storage))) {
     result = Error("cannot read");
-  } else if (buffer->size() > options.max_file_size) {
+  } else if (*length > options.max_file_size) {
     result = Skip(SkipReason::kTooLarge);  // it grew while we read it
   } else {
-    result = Normalize(options, buffer);
+    result = Normalize(options, std::string_view(storage->data(), *length), storage);
   }
   close(fd);
   return result;

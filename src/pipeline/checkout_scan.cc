@@ -20,6 +20,9 @@ namespace {
 
 // How many files may be walked but not yet reported; bounds memory on huge trees.
 constexpr size_t kMaxFilesInFlight = 4096;
+// Threads that wait for room or for results are woken in batches of this many files, not once
+// per file: a wake-up costs more than scanning a small file.
+constexpr size_t kWakeBatch = 64;
 
 struct FileTask {
   uint64_t sequence;
@@ -40,7 +43,10 @@ class TaskQueue {
   // Blocks while the queue is full. Returns false when closed.
   bool Push(FileTask task) {
     std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return tasks_.size() < kMaxFilesInFlight || closed_; });
+    if (tasks_.size() >= kMaxFilesInFlight) {
+      not_full_.wait(lock,
+                     [&] { return tasks_.size() <= kMaxFilesInFlight - kWakeBatch || closed_; });
+    }
     if (closed_) return false;
     tasks_.push_back(std::move(task));
     not_empty_.notify_one();
@@ -52,7 +58,7 @@ class TaskQueue {
     if (tasks_.empty()) return std::nullopt;
     FileTask task = std::move(tasks_.front());
     tasks_.pop_front();
-    not_full_.notify_one();
+    if (tasks_.size() == kMaxFilesInFlight - kWakeBatch) not_full_.notify_one();
     return task;
   }
   void Close() {
@@ -75,8 +81,9 @@ class Collector {
   void Add(uint64_t sequence, FileResult result) {
     std::lock_guard lock(mutex_);
     pending_.emplace(sequence, std::move(result));
-    // Only the result the reader waits for is worth a wake-up; later ones wait their turn.
-    if (sequence == next_) changed_.notify_one();
+    // Only the result the reader waits for is worth a wake-up, and while the walk goes on, only
+    // once a batch is ready; after it, every result counts, so the end is not delayed.
+    if (sequence == next_ && (total_ || pending_.size() >= kWakeBatch)) changed_.notify_one();
   }
   void SetTotal(uint64_t total) {
     std::lock_guard lock(mutex_);
@@ -87,7 +94,8 @@ class Collector {
   // results held back for ordering stay bounded.
   void WaitForRoom(uint64_t sequence) {
     std::unique_lock lock(mutex_);
-    room_.wait(lock, [&] { return sequence < next_ + kMaxFilesInFlight; });
+    if (sequence < next_ + kMaxFilesInFlight) return;
+    room_.wait(lock, [&] { return sequence + kWakeBatch < next_ + kMaxFilesInFlight; });
   }
   // Waits up to `timeout` for the next result in order. Returns nullopt on timeout, and sets
   // `done` once every walked file has been handed on.
@@ -101,7 +109,7 @@ class Collector {
     FileResult result = std::move(it->second);
     pending_.erase(it);
     ++next_;
-    room_.notify_all();
+    if (next_ % kWakeBatch == 0) room_.notify_all();
     return result;
   }
 
@@ -145,10 +153,21 @@ class QueueingVisitor : public WalkVisitor {
   uint64_t sequence_ = 0;
 };
 
+// Scans text that may not be UTF-8: matches are found on the bytes as they are, and only a file
+// with matches is checked for UTF-8, since reports need UTF-8 (a non-UTF-8 file is read as
+// Latin-1 and scanned again, so positions count characters).
+Result<BufferMatches> ScanText(Scanner& scanner, std::string_view* text, std::string* converted) {
+  Result<BufferMatches> matches = scanner.Scan(*text);
+  if (!matches.ok() || matches->matches.empty() || IsValidUtf8(*text)) return matches;
+  *converted = Latin1ToUtf8(*text);
+  *text = *converted;
+  return scanner.Scan(*text);
+}
+
 FileResult ScanOneFile(const WalkedFile& file, const ReadOptions& read_options, Scanner& scanner,
-                       const Policy& policy, const FingerprintKey& key, std::string* buffer) {
+                       const Policy& policy, const FingerprintKey& key, std::string* storage) {
   FileResult result;
-  ReadResult read = ReadFileForScan(file.path, read_options, buffer);
+  ReadResult read = ReadFileForScan(file.path, read_options, storage);
   if (read.outcome == ReadOutcome::kSkipped) {
     result.skipped = SkippedFile{file.path, read.skip_reason};
     return result;
@@ -158,8 +177,10 @@ FileResult ScanOneFile(const WalkedFile& file, const ReadOptions& read_options, 
     return result;
   }
   result.scanned = true;
-  result.bytes = buffer->size();
-  Result<BufferMatches> matches = scanner.Scan(*buffer);
+  result.bytes = read.text.size();
+  std::string_view text = read.text;
+  std::string converted;
+  Result<BufferMatches> matches = ScanText(scanner, &text, &converted);
   if (!matches.ok()) {
     result.errors.push_back({file.path, matches.status().message()});
     return result;
@@ -173,7 +194,7 @@ FileResult ScanOneFile(const WalkedFile& file, const ReadOptions& read_options, 
                                             "' hit the regular-expression match limit; "
                                             "some of its matches may be missed"});
   }
-  result.findings = MakeFindings(rules, *buffer, matches->matches, file.path, policy, key);
+  result.findings = MakeFindings(rules, text, matches->matches, file.path, policy, key);
   return result;
 }
 
@@ -220,10 +241,10 @@ ScanSummary ScanCheckout(const CheckoutScanOptions& options, std::shared_ptr<con
   for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
     workers.emplace_back([&] {
       Scanner scanner(engine);
-      std::string buffer;  // reused for every file this worker reads
+      std::string storage;  // reused for every file this worker reads
       while (std::optional<FileTask> task = queue.Pop()) {
         collector.Add(task->sequence,
-                      ScanOneFile(task->file, options.read, scanner, policy, key, &buffer));
+                      ScanOneFile(task->file, options.read, scanner, policy, key, &storage));
       }
     });
   }

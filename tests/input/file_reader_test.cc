@@ -23,8 +23,7 @@ TEST_CASE("reading classifies files: text, binary, too large, UTF-16") {
   TempDir dir;
   std::string buffer;
   auto text = dir.Write("a.txt", "hello\r\nworld\r\n");
-  CHECK(ReadFileForScan(text.string(), {}, &buffer).outcome == ReadOutcome::kRead);
-  CHECK(buffer == "hello\r\nworld\r\n");
+  CHECK(ReadFileForScan(text.string(), {}, &buffer).text == "hello\r\nworld\r\n");
 
   auto binary = dir.Write("b.bin", std::string("\x7f"
                                                "ELF\0\0\0",
@@ -43,23 +42,42 @@ TEST_CASE("reading classifies files: text, binary, too large, UTF-16") {
   CHECK(result.skip_reason == SkipReason::kTooLarge);
 
   auto utf16 = dir.Write("w.txt", std::string("\xFF\xFEk\0=\0v\0", 8));
-  CHECK(ReadFileForScan(utf16.string(), {}, &buffer).outcome == ReadOutcome::kRead);
-  CHECK(buffer == "k=v");
+  CHECK(ReadFileForScan(utf16.string(), {}, &buffer).text == "k=v");
 
   auto bom = dir.Write("bom.txt", "\xEF\xBB\xBFkey");
-  CHECK(ReadFileForScan(bom.string(), {}, &buffer).outcome == ReadOutcome::kRead);
-  CHECK(buffer == "key");
+  CHECK(ReadFileForScan(bom.string(), {}, &buffer).text == "key");
 
   auto latin1 = dir.Write("l1.txt", "K\xf6ln");
-  CHECK(ReadFileForScan(latin1.string(), {}, &buffer).outcome == ReadOutcome::kRead);
-  CHECK(buffer == "K\xc3\xb6ln");
+  auto read_latin1 = ReadFileForScan(latin1.string(), {}, &buffer);
+  CHECK(read_latin1.text == "K\xf6ln");  // returned as it is; callers convert when needed
+  CHECK_FALSE(IsValidUtf8(read_latin1.text));
+  CHECK(Latin1ToUtf8(read_latin1.text) == "K\xc3\xb6ln");
   auto utf8 = dir.Write("u8.txt", "K\xc3\xb6ln caf\xc3\xa9 and more ascii text");
-  CHECK(ReadFileForScan(utf8.string(), {}, &buffer).outcome == ReadOutcome::kRead);
-  CHECK(buffer == "K\xc3\xb6ln caf\xc3\xa9 and more ascii text");
+  CHECK(ReadFileForScan(utf8.string(), {}, &buffer).text ==
+        "K\xc3\xb6ln caf\xc3\xa9 and more ascii text");
 
   auto empty = dir.Write("empty.txt", "");
-  CHECK(ReadFileForScan(empty.string(), {}, &buffer).outcome == ReadOutcome::kRead);
-  CHECK(buffer.empty());
+  auto read_empty = ReadFileForScan(empty.string(), {}, &buffer);
+  CHECK(read_empty.outcome == ReadOutcome::kRead);
+  CHECK(read_empty.text.empty());
+}
+
+TEST_CASE("storage is reused: a short file after a long one reads only its own bytes") {
+  TempDir dir;
+  std::string buffer;
+  auto long_file = dir.Write("long.txt", std::string(100000, 'x'));
+  auto short_file = dir.Write("short.txt", "abc");
+  CHECK(ReadFileForScan(long_file.string(), {}, &buffer).text.size() == 100000);
+  CHECK(ReadFileForScan(short_file.string(), {}, &buffer).text == "abc");
+  CHECK(buffer.size() >= 100000);
+}
+
+TEST_CASE("UTF-8 validation") {
+  CHECK(IsValidUtf8("plain ascii text that is long enough"));
+  CHECK(IsValidUtf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));
+  CHECK_FALSE(IsValidUtf8("caf\xe9"));
+  CHECK_FALSE(IsValidUtf8("\xc0\x80"));     // overlong
+  CHECK_FALSE(IsValidUtf8("abc\xe2\x82"));  // truncated
 }
 
 TEST_CASE("a FIFO is never read from, a missing file is an error without content") {

@@ -22,15 +22,26 @@ struct ReadResult {
   ReadOutcome outcome = ReadOutcome::kRead;
   SkipReason skip_reason = SkipReason::kBinary;  // when kSkipped
   std::string error;                             // when kError; never contains file content
+  // When kRead: the text to scan, pointing into the caller's storage; valid until the next
+  // read into the same storage.
+  std::string_view text;
 };
 
-// Reads `path` into `buffer` (reused between calls to avoid reallocations). Opens with
+// Reads `path` into `storage`, which is reused between calls: it only ever grows, so reading
+// costs no reallocation or zero-filling once it is large enough. Opens with
 // O_NOFOLLOW|O_NONBLOCK and checks it is a regular file before reading, so a FIFO or device
 // swapped in after the walk is never read from. Text in UTF-16 with a byte-order mark is
-// converted to UTF-8; a UTF-8 BOM is dropped; text that is not valid UTF-8 is read as Latin-1
-// and converted to UTF-8. Line endings (LF, CRLF) are kept as they are. "-" reads standard input.
+// converted to UTF-8; a UTF-8 BOM is dropped. Other text is returned as it is (UTF-8 or not;
+// see IsValidUtf8). Line endings (LF, CRLF) are kept. "-" reads standard input.
 ReadResult ReadFileForScan(const std::string& path, const ReadOptions& options,
-                           std::string* buffer);
+                           std::string* storage);
+
+// True when `data` is well-formed UTF-8.
+bool IsValidUtf8(std::string_view data);
+
+// Reads bytes as Latin-1 (each byte is the code point of the same value) and returns UTF-8, so
+// that text from a file that is not UTF-8 shows "Köln" rather than escaped bytes.
+std::string Latin1ToUtf8(std::string_view data);
 
 // True when the first 8 KiB hold a NUL byte (and the data is not UTF-16 with a BOM).
 bool LooksBinary(std::string_view data);
