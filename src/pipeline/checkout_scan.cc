@@ -81,9 +81,10 @@ class Collector {
   void Add(uint64_t sequence, FileResult result) {
     std::lock_guard lock(mutex_);
     pending_.emplace(sequence, std::move(result));
-    // Only the result the reader waits for is worth a wake-up, and while the walk goes on, only
-    // once a batch is ready; after it, every result counts, so the end is not delayed.
-    if (sequence == next_ && (total_ || pending_.size() >= kWakeBatch)) changed_.notify_one();
+    // Wake the reader only when the result it waits for is here: while the walk goes on, once
+    // a batch has gathered; after it, at once, so the end is not delayed.
+    bool next_is_here = sequence == next_ || pending_.count(next_) != 0;
+    if (next_is_here && (total_ || pending_.size() >= kWakeBatch)) changed_.notify_one();
   }
   void SetTotal(uint64_t total) {
     std::lock_guard lock(mutex_);
