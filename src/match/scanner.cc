@@ -60,13 +60,16 @@ std::string_view KeywordContext(std::string_view data, const Match& match) {
   return data.substr(from, to - from);
 }
 
-bool Accepts(const Rule& rule, std::string_view data, const Match& match) {
-  std::string_view value = data.substr(match.value_start, match.value_end - match.value_start);
-  if (!rule.keywords.empty() && !ContainsKeyword(KeywordContext(data, match), rule.keywords)) {
+// Applies keywords and validators; marks the match when a validator sees a test value.
+bool Accepts(const Rule& rule, std::string_view data, Match* match) {
+  std::string_view value = data.substr(match->value_start, match->value_end - match->value_start);
+  if (!rule.keywords.empty() && !ContainsKeyword(KeywordContext(data, *match), rule.keywords)) {
     return false;
   }
   for (const auto& validator : rule.validators) {
-    if (!validator.accept(value)) return false;
+    Verdict verdict = validator.accept(value);
+    if (verdict == Verdict::kReject) return false;
+    if (verdict == Verdict::kTestValue) match->test_value = true;
   }
   return true;
 }
@@ -143,7 +146,7 @@ class Confirmer {
       match.value_start = has_group ? ovector[2] : match.start;
       match.value_end = has_group ? ovector[3] : match.end;
       scan_pos_ = std::max(match.end, match.start + 1);
-      if (match.value_end > match.value_start && Accepts(rule_, data_, match))
+      if (match.value_end > match.value_start && Accepts(rule_, data_, &match))
         out->push_back(match);
     }
     return true;

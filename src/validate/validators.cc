@@ -1,5 +1,6 @@
 #include "leaksweep/validate/validators.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -89,25 +90,6 @@ constexpr std::array<std::string_view, 16> kPlaceholderWords = {
 
 }  // namespace
 
-bool PassesLuhn(std::string_view digits) {
-  int sum = 0, count = 0;
-  bool double_it = false;
-  for (size_t i = digits.size(); i-- > 0;) {
-    char c = digits[i];
-    if (c == ' ' || c == '-') continue;
-    if (c < '0' || c > '9') return false;
-    int d = c - '0';
-    if (double_it) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double_it = !double_it;
-    ++count;
-  }
-  return count >= 2 && sum % 10 == 0;
-}
-
 double ShannonEntropy(std::string_view text) {
   if (text.empty()) return 0;
   std::array<size_t, 256> counts{};
@@ -131,15 +113,50 @@ bool LooksLikePlaceholder(std::string_view value) {
   return false;
 }
 
+namespace {
+
+// Validators whose only job is a check function of the matched text.
+using CheckFunction = Verdict (*)(std::string_view);
+constexpr std::array<std::pair<std::string_view, CheckFunction>, 16> kChecks{{
+    {"base58check", CheckBase58Check},
+    {"bech32", CheckBech32},
+    {"ca_sin", CheckCanadianSin},
+    {"card", CheckCard},
+    {"date", CheckDate},
+    {"email", CheckEmail},
+    {"github_checksum", CheckGithubChecksum},
+    {"iban", CheckIban},
+    {"nanp_phone", CheckNanpPhone},
+    {"nhs_number", CheckNhsNumber},
+    {"public_ipv4", CheckPublicIpv4},
+    {"public_ipv6", CheckPublicIpv6},
+    {"uk_nino", CheckUkNino},
+    {"us_itin", CheckUsItin},
+    {"us_ssn", CheckUsSsn},
+    {"luhn",
+     [](std::string_view v) { return PassesLuhn(v) ? Verdict::kAccept : Verdict::kReject; }},
+}};
+
+Verdict FromBool(bool accept) { return accept ? Verdict::kAccept : Verdict::kReject; }
+
+}  // namespace
+
 std::vector<std::string> ValidatorNames() {
-  return {"entropy", "luhn", "min_length", "not_placeholder"};
+  std::vector<std::string> names = {"entropy", "min_length", "not_placeholder"};
+  for (const auto& [name, check] : kChecks) names.emplace_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 Result<BoundValidator> MakeValidator(const std::string& name, const ValidatorParams& params) {
-  if (name == "luhn" || name == "not_placeholder") {
+  for (const auto& [check_name, check] : kChecks) {
+    if (check_name != name) continue;
     if (Status s = OnlyParams(name, params, {}); !s.ok()) return s;
-    if (name == "luhn") return BoundValidator(PassesLuhn);
-    return BoundValidator([](std::string_view v) { return !LooksLikePlaceholder(v); });
+    return BoundValidator(check);
+  }
+  if (name == "not_placeholder") {
+    if (Status s = OnlyParams(name, params, {}); !s.ok()) return s;
+    return BoundValidator([](std::string_view v) { return FromBool(!LooksLikePlaceholder(v)); });
   }
   if (name == "entropy") {
     if (Status s = OnlyParams(name, params, {"min"}); !s.ok()) return s;
@@ -147,14 +164,14 @@ Result<BoundValidator> MakeValidator(const std::string& name, const ValidatorPar
     if (!min.ok()) return min.status();
     double threshold = min.value();
     return BoundValidator(
-        [threshold](std::string_view v) { return ShannonEntropy(v) >= threshold; });
+        [threshold](std::string_view v) { return FromBool(ShannonEntropy(v) >= threshold); });
   }
   if (name == "min_length") {
     if (Status s = OnlyParams(name, params, {"min"}); !s.ok()) return s;
     Result<double> min = NumberParam(name, params, "min", 1, 1 << 20);
     if (!min.ok()) return min.status();
     size_t length = static_cast<size_t>(min.value());
-    return BoundValidator([length](std::string_view v) { return v.size() >= length; });
+    return BoundValidator([length](std::string_view v) { return FromBool(v.size() >= length); });
   }
   std::string known;
   for (const auto& n : ValidatorNames()) known += (known.empty() ? "" : ", ") + n;

@@ -51,7 +51,7 @@ TEST_CASE("a valid rule file loads with every field") {
   CHECK(rule.keywords == std::vector<std::string>{"demo_"});  // lower-cased
   REQUIRE(rule.validators.size() == 2);
   CHECK(rule.validators[1].params.at("min") == "2.5");
-  CHECK(rule.validators[1].accept("k3j9x2m8q7w1"));
+  CHECK(rule.validators[1].accept("k3j9x2m8q7w1") == Verdict::kAccept);
   CHECK(rule.source_file == "rules.yaml");
   CHECK(rule.source_line == 2);
   CHECK(rule.max_match_length == 1024);

@@ -39,6 +39,7 @@ struct Match {
   size_t end = 0;
   size_t value_start = 0;  // the sensitive value (capture group 1, or the whole match)
   size_t value_end = 0;
+  bool test_value = false;  // a validator recognised a well-known test or reserved value
   auto operator<=>(const Match&) const = default;
 };
 

@@ -1,18 +1,48 @@
-// Validators: pure functions that accept or reject a candidate value after its pattern matched.
+// Validators: pure functions that judge a candidate value after its pattern matched.
 //
 // Rule files name validators with parameters, e.g.
 //     validators:
-//       - luhn
+//       - card
 //       - {name: entropy, min: 3.5}
 //       - not_placeholder
 // MakeValidator() checks the name and parameters once, at rule-load time, and returns a bound
 // function that is cheap to call and safe to share between threads.
 //
-// Known validators and their parameters:
+// A validator answers kReject (not a real value: wrong checksum, impossible range, placeholder),
+// kAccept, or kTestValue: a valid value that is a well-known test or reserved one (the Visa test
+// card 4111 1111 1111 1111, the 555-01xx phone range, an example.com address). Test values are
+// still reported, marked `likely_test` with lower confidence: a checksum-valid value is never
+// dropped on context alone.
+//
+// Known validators (parameters in braces):
 //   luhn              digits (spaces and dashes ignored) pass the Luhn checksum
-//   entropy           Shannon entropy in bits per character >= `min` (required, 0..8)
+//   card              payment card: issuer prefix and length (Visa, Mastercard, Amex, Discover,
+//                     JCB, Diners, UnionPay), Luhn, and not a run of one digit; known test
+//                     numbers are test values
+//   iban              ISO 13616: country code, the country's length, mod-97 check
+//   us_ssn            US SSN: area not 000, 666 or 9xx, group not 00, serial not 0000; known
+//                     advertising/test SSNs are test values
+//   us_itin           US ITIN: 9xx with group 50-65, 70-88, 90-92 or 94-99
+//   uk_nino           UK National Insurance number: valid prefix letters and suffix A-D
+//   nhs_number        UK NHS number: mod-11 check digit
+//   ca_sin            Canadian SIN: Luhn, first digit not 0 or 8
+//   github_checksum   GitHub classic tokens (gh?_) and npm tokens: CRC32 of the 30-character
+//                     body, base62-encoded, is the last 6 characters
+//   public_ipv4       a dotted quad outside private, loopback, link-local, CGNAT, multicast,
+//                     reserved and documentation ranges (documentation ranges are test values)
+//   public_ipv6       likewise for IPv6 (::1, fc00::/7, fe80::/10, ff00::/8, 2001:db8::/32...)
+//   email             a personal address: not noreply, not a reserved domain (example.com,
+//                     .test, .invalid, .localhost, .local are test values), not a file name
+//                     (name@2x.png) or package (pkg@1.2.3)
+//   nanp_phone        North American number: valid area and exchange codes; 555-01xx is a
+//                     test value
+//   date              a plausible calendar date, year 1900-2099: YYYY-MM-DD, YYYY/MM/DD,
+//                     DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY, DD-MM-YYYY
+//   base58check       Bitcoin-style Base58Check address (version + double-SHA-256 checksum)
+//   bech32            Bech32/Bech32m segwit address (bc1/tb1...) checksum
+//   entropy           Shannon entropy in bits per character >= {min} (0..8)
+//   min_length        at least {min} characters
 //   not_placeholder   rejects documentation placeholders (see LooksLikePlaceholder)
-//   min_length        at least `min` characters (required)
 #ifndef LEAKSWEEP_VALIDATE_VALIDATORS_H_
 #define LEAKSWEEP_VALIDATE_VALIDATORS_H_
 
@@ -26,16 +56,18 @@
 
 namespace leaksweep {
 
+enum class Verdict { kReject, kAccept, kTestValue };
+
 using ValidatorParams = std::map<std::string, std::string>;
-using BoundValidator = std::function<bool(std::string_view value)>;
+using BoundValidator = std::function<Verdict(std::string_view value)>;
 
 // Returns a validator bound to its parameters, or an error naming what is wrong.
 Result<BoundValidator> MakeValidator(const std::string& name, const ValidatorParams& params);
 
-// Names of every known validator, for error messages and `rules list`.
+// Names of every known validator, for error messages and documentation.
 std::vector<std::string> ValidatorNames();
 
-// The building blocks, exposed for tests and for other modules.
+// The building blocks, exposed for tests and other modules. Each takes the matched text.
 bool PassesLuhn(std::string_view digits);      // non-digits other than ' ' and '-' fail
 double ShannonEntropy(std::string_view text);  // bits per byte
 // True for values that are documentation or template stand-ins rather than real values:
@@ -43,6 +75,25 @@ double ShannonEntropy(std::string_view text);  // bits per byte
 // templates (<your-token>, ${VAR}, {{ var }}, %(var)s, $VAR), and values made of one repeated
 // character or a plain ascending/descending sequence (abcdef…, 123456…).
 bool LooksLikePlaceholder(std::string_view value);
+Verdict CheckCard(std::string_view text);
+Verdict CheckIban(std::string_view text);
+Verdict CheckUsSsn(std::string_view text);
+Verdict CheckUsItin(std::string_view text);
+Verdict CheckUkNino(std::string_view text);
+Verdict CheckNhsNumber(std::string_view text);
+Verdict CheckCanadianSin(std::string_view text);
+Verdict CheckGithubChecksum(std::string_view token);
+Verdict CheckPublicIpv4(std::string_view text);
+Verdict CheckPublicIpv6(std::string_view text);
+Verdict CheckEmail(std::string_view text);
+Verdict CheckNanpPhone(std::string_view text);
+Verdict CheckBase58Check(std::string_view text);
+Verdict CheckDate(std::string_view text);
+Verdict CheckBech32(std::string_view text);
+
+// Helpers shared with test-data generators' expectations.
+uint32_t Crc32(std::string_view data);
+std::string Base62Encode(uint32_t value, size_t width);  // alphabet 0-9A-Za-z, zero-padded
 
 }  // namespace leaksweep
 
