@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "leaksweep/core/sha256.h"
+#include "leaksweep/policy/test_evidence.h"
 
 namespace leaksweep {
 namespace fs = std::filesystem;
@@ -165,6 +166,10 @@ Result<std::string> ReadOrCreateKeyFile(const fs::path& path) {
   return key;
 }
 
+Confidence Lower(Confidence confidence) {
+  return confidence == Confidence::kHigh ? Confidence::kMedium : Confidence::kLow;
+}
+
 }  // namespace
 
 Result<FingerprintKey> FingerprintKey::Load() {
@@ -216,6 +221,7 @@ FileFindings MakeFindings(const RuleSet& rules, std::string_view data,
                           const Policy& policy, const FingerprintKey& key) {
   FileFindings result;
   std::vector<Located> located = Locate(data, matches);
+  const bool test_path = IsTestPath(path);
   for (const Located& at : located) {
     const Match& m = *at.match;
     const Rule& rule = rules.at(m.rule_index);
@@ -237,6 +243,8 @@ FileFindings MakeFindings(const RuleSet& rules, std::string_view data,
     finding.fingerprint = Fingerprint(rule.category, rule.id, finding.value, key);
 
     std::string_view line = data.substr(at.line_start, at.line_end - at.line_start);
+    finding.likely_test = m.test_value || test_path || HasTestWords(line);
+    if (finding.likely_test) finding.confidence = Lower(finding.confidence);
     switch (policy.Check(finding, line)) {
       case Suppression::kInline:
         ++result.suppressed.suppressed_inline;

@@ -105,7 +105,8 @@ class HumanWriter : public ReportWriter {
     if (finding.start.line > 0) {  // line 0: the position is unknown
       out_ << " at " << finding.start.line << ':' << finding.start.column;
     }
-    out_ << ", confidence " << ToString(finding.confidence) << '\n';
+    out_ << ", confidence " << ToString(finding.confidence)
+         << (finding.likely_test ? ", likely test data" : "") << '\n';
     WriteField("value", ShownValue(finding, options_));
     WriteField("snippet", ShownSnippet(finding, options_));
     WriteField("fingerprint", finding.fingerprint);

@@ -16,6 +16,7 @@ void WriteFinding(JsonBuilder& json, const Finding& finding, const ReportOptions
   json.Key("category").String(ToString(finding.category));
   json.Key("severity").String(ToString(finding.severity));
   json.Key("confidence").String(ToString(finding.confidence));
+  json.Key("likely_test").Bool(finding.likely_test);
   json.Key("path").String(finding.path);
   json.Key("line").Uint(finding.start.line);
   json.Key("column").Uint(finding.start.column);

@@ -160,6 +160,7 @@ void WriteResult(JsonBuilder& json, const Finding& finding, std::optional<size_t
   json.EndObject();
   json.Key("properties").BeginObject();
   json.Key("confidence").String(ToString(finding.confidence));
+  json.Key("likely_test").Bool(finding.likely_test);
   json.Key("category").String(ToString(finding.category));
   json.Key("severity").String(ToString(finding.severity));
   json.EndObject();

@@ -15,8 +15,8 @@ using nlohmann::json;
 using std::string_literals::operator""s;
 
 const std::vector<std::string> kFindingKeys = {
-    "rule_id", "rule_name", "category",   "severity", "confidence", "path",       "line",
-    "column",  "end_line",  "end_column", "value",    "snippet",    "fingerprint"};
+    "rule_id", "rule_name", "category", "severity",   "confidence", "likely_test", "path",
+    "line",    "column",    "end_line", "end_column", "value",      "snippet",     "fingerprint"};
 
 // Keys in document order (nlohmann::ordered_json keeps it; nlohmann::json would sort them).
 std::vector<std::string> KeysInOrder(const nlohmann::ordered_json& object) {

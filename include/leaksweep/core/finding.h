@@ -26,6 +26,9 @@ struct Finding {
   Category category = Category::kSecret;
   Severity severity = Severity::kMedium;
   Confidence confidence = Confidence::kMedium;
+  // Evidence says this is test or example data (a test path, a word such as "example" on the
+  // line, a published test value): still reported, with confidence lowered.
+  bool likely_test = false;
 
   std::string path;  // as the user named it, e.g. "src/app.py"
   Position start;    // first character of the value
