@@ -10,17 +10,22 @@
 namespace leaksweep {
 namespace {
 
-bool FindsRule(Scanner& scanner, const std::string& text, const std::string& rule_id,
-               const Policy& policy, const FingerprintKey& key, std::string* problem) {
-  Result<BufferMatches> matches = scanner.Scan(text);
-  if (!matches.ok()) {
-    *problem = matches.status().message();
+// True when scanning `text` yields a finding of `rule`: for a decoder rule, any finding of a
+// value it decoded.
+bool FindsRule(Scanner& scanner, const std::string& text, const Rule& rule, const Policy& policy,
+               const FingerprintKey& key, std::string* problem) {
+  std::string_view view = text;
+  std::string storage;
+  Result<TextScan> scan = ScanText(scanner, &view, &storage);
+  if (!scan.ok()) {
+    *problem = scan.status().message();
     return false;
   }
   FileFindings findings =
-      MakeFindings(scanner.engine().rules(), text, matches->matches, "example", policy, key);
+      MakeFindings(scanner.engine().rules(), view, scan.value(), "example", policy, key);
   for (const Finding& finding : findings.findings) {
-    if (finding.rule_id == rule_id) return true;
+    bool decoded_by_rule = rule.decode != Decoder::kNone && !finding.encoding.empty();
+    if (finding.rule_id == rule.id || decoded_by_rule) return true;
   }
   return false;
 }
@@ -77,7 +82,7 @@ int RulesCommand::Check() {
         rule.source_file + ":" + std::to_string(rule.source_line) + ": rule '" + rule.id + "': ";
     for (size_t i = 0; i < rule.examples.size(); ++i, ++examples) {
       std::string problem;
-      if (!FindsRule(scanner, rule.examples[i], rule.id, no_suppression, key, &problem)) {
+      if (!FindsRule(scanner, rule.examples[i], rule, no_suppression, key, &problem)) {
         std::cout << "FAIL " << where << "example " << i + 1 << " is not found"
                   << (problem.empty() ? "" : " (" + problem + ")") << "\n";
         ++failures;
@@ -85,7 +90,7 @@ int RulesCommand::Check() {
     }
     for (size_t i = 0; i < rule.negative_examples.size(); ++i, ++negatives) {
       std::string problem;
-      if (FindsRule(scanner, rule.negative_examples[i], rule.id, no_suppression, key, &problem)) {
+      if (FindsRule(scanner, rule.negative_examples[i], rule, no_suppression, key, &problem)) {
         std::cout << "FAIL " << where << "negative example " << i + 1 << " is found\n";
         ++failures;
       }

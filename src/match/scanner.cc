@@ -66,6 +66,10 @@ bool Accepts(const Rule& rule, std::string_view data, Match* match) {
   if (!rule.keywords.empty() && !ContainsKeyword(KeywordContext(data, *match), rule.keywords)) {
     return false;
   }
+  if (!rule.exclude_keywords.empty() &&
+      ContainsKeyword(KeywordContext(data, *match), rule.exclude_keywords)) {
+    return false;
+  }
   for (const auto& validator : rule.validators) {
     Verdict verdict = validator.accept(value);
     if (verdict == Verdict::kReject) return false;
@@ -164,23 +168,27 @@ class Confirmer {
 
 // Where several rules found the very same value, keep one: the rule of highest confidence (a
 // provider's token rule beats a generic `password = "…"` rule), then the rule whose match is
-// closest to the value itself, then the most severe, then the rule listed first.
+// closest to the value itself, then the most severe, then the rule listed first. Decoder rules
+// report nothing themselves, so they never compete with the others.
 void DeduplicateSameValue(const RuleSet& rules, std::vector<Match>* matches) {
   auto context_length = [](const Match& m) {
     return (m.end - m.start) - (m.value_end - m.value_start);
   };
+  auto is_decoder = [&](const Match& m) { return rules.at(m.rule_index).decode != Decoder::kNone; };
   std::sort(matches->begin(), matches->end(), [&](const Match& a, const Match& b) {
     if (a.value_start != b.value_start) return a.value_start < b.value_start;
     if (a.value_end != b.value_end) return a.value_end < b.value_end;
-    Confidence ca = rules.at(a.rule_index).confidence, cb = rules.at(b.rule_index).confidence;
-    if (ca != cb) return ca > cb;
+    if (is_decoder(a) != is_decoder(b)) return is_decoder(b);
+    const Rule& ra = rules.at(a.rule_index);
+    const Rule& rb = rules.at(b.rule_index);
+    if (ra.confidence != rb.confidence) return ra.confidence > rb.confidence;
     if (context_length(a) != context_length(b)) return context_length(a) < context_length(b);
-    Severity sa = rules.at(a.rule_index).severity, sb = rules.at(b.rule_index).severity;
-    if (sa != sb) return sa > sb;
+    if (ra.severity != rb.severity) return ra.severity > rb.severity;
     return a.rule_index < b.rule_index;
   });
-  auto same_value = [](const Match& a, const Match& b) {
-    return a.value_start == b.value_start && a.value_end == b.value_end;
+  auto same_value = [&](const Match& a, const Match& b) {
+    return a.value_start == b.value_start && a.value_end == b.value_end &&
+           is_decoder(a) == is_decoder(b);
   };
   matches->erase(std::unique(matches->begin(), matches->end(), same_value), matches->end());
 }

@@ -154,17 +154,6 @@ class QueueingVisitor : public WalkVisitor {
   uint64_t sequence_ = 0;
 };
 
-// Scans text that may not be UTF-8: matches are found on the bytes as they are, and only a file
-// with matches is checked for UTF-8, since reports need UTF-8 (a non-UTF-8 file is read as
-// Latin-1 and scanned again, so positions count characters).
-Result<BufferMatches> ScanText(Scanner& scanner, std::string_view* text, std::string* converted) {
-  Result<BufferMatches> matches = scanner.Scan(*text);
-  if (!matches.ok() || matches->matches.empty() || IsValidUtf8(*text)) return matches;
-  *converted = Latin1ToUtf8(*text);
-  *text = *converted;
-  return scanner.Scan(*text);
-}
-
 FileResult ScanOneFile(const WalkedFile& file, const ReadOptions& read_options, Scanner& scanner,
                        const Policy& policy, const FingerprintKey& key, std::string* storage) {
   FileResult result;
@@ -181,21 +170,21 @@ FileResult ScanOneFile(const WalkedFile& file, const ReadOptions& read_options, 
   result.bytes = read.text.size();
   std::string_view text = read.text;
   std::string converted;
-  Result<BufferMatches> matches = ScanText(scanner, &text, &converted);
-  if (!matches.ok()) {
-    result.errors.push_back({file.path, matches.status().message()});
+  Result<TextScan> scan = ScanText(scanner, &text, &converted);
+  if (!scan.ok()) {
+    result.errors.push_back({file.path, scan.status().message()});
     return result;
   }
   const RuleSet& rules = scanner.engine().rules();
-  if (matches->truncated) {
+  if (scan->truncated) {
     result.errors.push_back({file.path, "too many matches: results for this file are truncated"});
   }
-  for (size_t rule_index : matches->rules_over_limit) {
+  for (size_t rule_index : scan->rules_over_limit) {
     result.errors.push_back({file.path, "rule '" + rules.at(rule_index).id +
                                             "' hit the regular-expression match limit; "
                                             "some of its matches may be missed"});
   }
-  result.findings = MakeFindings(rules, text, matches->matches, file.path, policy, key);
+  result.findings = MakeFindings(rules, text, scan.value(), file.path, policy, key);
   return result;
 }
 

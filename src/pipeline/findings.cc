@@ -11,7 +11,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "leaksweep/core/base64.h"
 #include "leaksweep/core/sha256.h"
+#include "leaksweep/input/file_reader.h"
 #include "leaksweep/policy/test_evidence.h"
 
 namespace leaksweep {
@@ -67,6 +69,7 @@ size_t LineEnd(std::string_view data, size_t from) {
 
 struct Located {
   const Match* match;
+  size_t index;  // into the matches it was located from
   Position start, end;
   size_t line_start, line_end;  // the line the value starts on, without its line break
 };
@@ -80,7 +83,12 @@ std::vector<Located> Locate(std::string_view data, const std::vector<Match>& mat
   LineTracker start_lines(data);
   for (const Match* m : by_start) {
     start_lines.AdvanceTo(m->value_start);
-    Located entry{m, {}, {}, start_lines.line_start(), LineEnd(data, start_lines.line_start())};
+    Located entry{m,
+                  static_cast<size_t>(m - matches.data()),
+                  {},
+                  {},
+                  start_lines.line_start(),
+                  LineEnd(data, start_lines.line_start())};
     entry.start = {
         start_lines.line(),
         CountChars(data.substr(entry.line_start, m->value_start - entry.line_start)) + 1};
@@ -216,34 +224,87 @@ std::string Redact(std::string_view value, Category category) {
   return std::string(value.substr(0, shown)) + std::string(kEllipsis);
 }
 
-FileFindings MakeFindings(const RuleSet& rules, std::string_view data,
-                          const std::vector<Match>& matches, const std::string& path,
-                          const Policy& policy, const FingerprintKey& key) {
+namespace {
+
+// Decodes a decoder rule's value and scans its line with the decoded text in place of the
+// encoded one, so that context on the line (a `password:` key) still counts.
+void ScanDecoded(Scanner& scanner, std::string_view text, size_t outer, TextScan* scan) {
+  const Match& m = scan->matches[outer];
+  std::optional<std::string> decoded =
+      DecodeBase64(text.substr(m.value_start, m.value_end - m.value_start));
+  if (!decoded || !LooksLikeText(*decoded)) return;
+  size_t line_start = text.rfind('\n', m.value_start == 0 ? 0 : m.value_start - 1);
+  line_start = (line_start == std::string_view::npos || m.value_start == 0) ? 0 : line_start + 1;
+  size_t line_end = LineEnd(text, m.value_end);
+  std::string probe(text.substr(line_start, m.value_start - line_start));
+  size_t decoded_start = probe.size();
+  probe += *decoded;
+  size_t decoded_end = probe.size();
+  probe.append(text.substr(m.value_end, line_end - m.value_end));
+
+  Result<BufferMatches> inner = scanner.Scan(probe);
+  if (!inner.ok()) return;
+  const RuleSet& rules = scanner.engine().rules();
+  for (const Match& found : inner->matches) {
+    bool inside = found.value_end > decoded_start && found.value_start < decoded_end;
+    if (!inside || rules.at(found.rule_index).decode != Decoder::kNone) continue;
+    scan->decoded.push_back({outer, found.rule_index,
+                             probe.substr(found.value_start, found.value_end - found.value_start),
+                             found.test_value});
+  }
+}
+
+Finding BaseFinding(const Rule& rule, const Located& at, const std::string& path) {
+  Finding finding;
+  finding.rule_id = rule.id;
+  finding.rule_name = rule.name;
+  finding.category = rule.category;
+  finding.severity = rule.severity;
+  finding.confidence = rule.confidence;
+  finding.path = path;
+  finding.start = at.start;
+  finding.end = at.end;
+  return finding;
+}
+
+}  // namespace
+
+Result<TextScan> ScanText(Scanner& scanner, std::string_view* text, std::string* storage) {
+  Result<BufferMatches> matches = scanner.Scan(*text);
+  if (matches.ok() && !matches->matches.empty() && !IsValidUtf8(*text)) {
+    *storage = Latin1ToUtf8(*text);
+    *text = *storage;
+    matches = scanner.Scan(*text);
+  }
+  if (!matches.ok()) return matches.status();
+  TextScan scan;
+  scan.matches = std::move(matches->matches);
+  scan.truncated = matches->truncated;
+  scan.rules_over_limit = std::move(matches->rules_over_limit);
+  const RuleSet& rules = scanner.engine().rules();
+  for (size_t i = 0; i < scan.matches.size(); ++i) {
+    if (rules.at(scan.matches[i].rule_index).decode == Decoder::kBase64) {
+      ScanDecoded(scanner, *text, i, &scan);
+    }
+  }
+  return scan;
+}
+
+FileFindings MakeFindings(const RuleSet& rules, std::string_view data, const TextScan& scan,
+                          const std::string& path, const Policy& policy,
+                          const FingerprintKey& key) {
   FileFindings result;
-  std::vector<Located> located = Locate(data, matches);
+  std::vector<Located> located = Locate(data, scan.matches);
   const bool test_path = IsTestPath(path);
-  for (const Located& at : located) {
-    const Match& m = *at.match;
-    const Rule& rule = rules.at(m.rule_index);
-    Finding finding;
-    finding.rule_id = rule.id;
-    finding.rule_name = rule.name;
-    finding.category = rule.category;
-    finding.severity = rule.severity;
-    finding.confidence = rule.confidence;
-    finding.path = path;
-    finding.start = at.start;
-    finding.end = at.end;
-    finding.value = std::string(data.substr(m.value_start, m.value_end - m.value_start));
-    finding.redacted_value = Redact(finding.value, rule.category);
+  auto emit = [&](Finding finding, const Located& at, bool test_value) {
     SnippetWindow window = WindowFor(data, at);
+    finding.redacted_value = Redact(finding.value, finding.category);
     finding.snippet =
         Decorate(window, std::string(data.substr(window.from, window.to - window.from)));
     finding.redacted_snippet = Decorate(window, MaskedSnippet(rules, data, window, located));
-    finding.fingerprint = Fingerprint(rule.category, rule.id, finding.value, key);
-
+    finding.fingerprint = Fingerprint(finding.category, finding.rule_id, finding.value, key);
     std::string_view line = data.substr(at.line_start, at.line_end - at.line_start);
-    finding.likely_test = m.test_value || test_path || HasTestWords(line);
+    finding.likely_test = test_value || test_path || HasTestWords(line);
     if (finding.likely_test) finding.confidence = Lower(finding.confidence);
     switch (policy.Check(finding, line)) {
       case Suppression::kInline:
@@ -258,6 +319,23 @@ FileFindings MakeFindings(const RuleSet& rules, std::string_view data,
       case Suppression::kNone:
         result.findings.push_back(std::move(finding));
         break;
+    }
+  };
+  for (const Located& at : located) {
+    const Match& m = *at.match;
+    const Rule& rule = rules.at(m.rule_index);
+    if (rule.decode == Decoder::kNone) {
+      Finding finding = BaseFinding(rule, at, path);
+      finding.value = std::string(data.substr(m.value_start, m.value_end - m.value_start));
+      emit(std::move(finding), at, m.test_value);
+      continue;
+    }
+    for (const DecodedValue& decoded : scan.decoded) {
+      if (decoded.outer != at.index) continue;
+      Finding finding = BaseFinding(rules.at(decoded.rule_index), at, path);
+      finding.value = decoded.value;
+      finding.encoding = "base64";
+      emit(std::move(finding), at, decoded.test_value);
     }
   }
   std::stable_sort(result.findings.begin(), result.findings.end(),

@@ -109,6 +109,7 @@ class HumanWriter : public ReportWriter {
          << (finding.likely_test ? ", likely test data" : "") << '\n';
     WriteField("value", ShownValue(finding, options_));
     WriteField("snippet", ShownSnippet(finding, options_));
+    if (!finding.encoding.empty()) WriteField("encoding", finding.encoding);
     WriteField("fingerprint", finding.fingerprint);
   }
 

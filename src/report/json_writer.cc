@@ -25,6 +25,7 @@ void WriteFinding(JsonBuilder& json, const Finding& finding, const ReportOptions
   json.Key("value").String(ShownValue(finding, options));
   json.Key("snippet").String(ShownSnippet(finding, options));
   json.Key("fingerprint").String(finding.fingerprint);
+  if (!finding.encoding.empty()) json.Key("encoding").String(finding.encoding);
   json.EndObject();
 }
 

@@ -161,6 +161,7 @@ void WriteResult(JsonBuilder& json, const Finding& finding, std::optional<size_t
   json.Key("properties").BeginObject();
   json.Key("confidence").String(ToString(finding.confidence));
   json.Key("likely_test").Bool(finding.likely_test);
+  if (!finding.encoding.empty()) json.Key("encoding").String(finding.encoding);
   json.Key("category").String(ToString(finding.category));
   json.Key("severity").String(ToString(finding.severity));
   json.EndObject();

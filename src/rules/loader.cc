@@ -13,10 +13,14 @@ namespace leaksweep {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::string_view kRuleFields[] = {
-    "id",          "name",       "category", "severity",         "confidence",
-    "pattern",     "prefilter",  "keywords", "validators",       "max_match_length",
-    "description", "references", "examples", "negative_examples"};
+constexpr std::string_view kRuleFields[] = {"id",          "name",
+                                            "category",    "severity",
+                                            "confidence",  "pattern",
+                                            "prefilter",   "keywords",
+                                            "validators",  "max_match_length",
+                                            "description", "references",
+                                            "examples",    "negative_examples",
+                                            "decode",      "exclude_keywords"};
 
 // Where a YAML node sits, for messages: "file:line".
 std::string Where(const std::string& source, const YAML::Node& node) {
@@ -41,7 +45,7 @@ class RuleParser {
     rule_.source_line = node_.Mark().line + 1;
     if (!RequireString("id", &rule_.id) || !RequireString("name", &rule_.name) ||
         !RequireString("pattern", &rule_.pattern) || !ParseEnums() || !ParseLists() ||
-        !ParseValidators() || !ParseWindow() || !CheckId()) {
+        !ParseValidators() || !ParseWindow() || !ParseDecode() || !CheckId()) {
       return Status::Error(error_);
     }
     return rule_;
@@ -107,8 +111,9 @@ class RuleParser {
   bool ParseLists() {
     if (!OptionalString("description", &rule_.description) ||
         !OptionalString("prefilter", &rule_.prefilter) ||
-        !StringList("keywords", &rule_.keywords) || !StringList("references", &rule_.references) ||
-        !StringList("examples", &rule_.examples) ||
+        !StringList("keywords", &rule_.keywords) ||
+        !StringList("exclude_keywords", &rule_.exclude_keywords) ||
+        !StringList("references", &rule_.references) || !StringList("examples", &rule_.examples) ||
         !StringList("negative_examples", &rule_.negative_examples)) {
       return false;
     }
@@ -116,10 +121,12 @@ class RuleParser {
     if (rule_.negative_examples.empty()) {
       return FailBool(node_, "needs at least one negative example (negative_examples)");
     }
-    for (auto& keyword : rule_.keywords) {
-      if (keyword.empty()) return FailBool(node_["keywords"], "keywords must not be empty");
-      std::transform(keyword.begin(), keyword.end(), keyword.begin(),
-                     [](unsigned char c) { return std::tolower(c); });
+    for (auto* list : {&rule_.keywords, &rule_.exclude_keywords}) {
+      for (auto& keyword : *list) {
+        if (keyword.empty()) return FailBool(node_, "keywords must not be empty");
+        std::transform(keyword.begin(), keyword.end(), keyword.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+      }
     }
     return true;
   }
@@ -149,6 +156,15 @@ class RuleParser {
       spec.accept = std::move(bound).value();
       rule_.validators.push_back(std::move(spec));
     }
+    return true;
+  }
+
+  bool ParseDecode() {
+    std::string decode;
+    if (!OptionalString("decode", &decode)) return false;
+    if (decode.empty()) return true;
+    if (decode != "base64") return FailBool(node_["decode"], "decode must be 'base64'");
+    rule_.decode = Decoder::kBase64;
     return true;
   }
 

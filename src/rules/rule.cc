@@ -28,7 +28,10 @@ RuleSet::RuleSet(std::vector<Rule> rules) : rules_(std::move(rules)) {
     AddField(hash, ToString(rule.severity));
     AddField(hash, ToString(rule.confidence));
     AddField(hash, std::to_string(rule.max_match_length));
+    AddField(hash, rule.decode == Decoder::kBase64 ? "base64" : "");
     for (const auto& keyword : rule.keywords) AddField(hash, keyword);
+    hash.Update("!");
+    for (const auto& keyword : rule.exclude_keywords) AddField(hash, keyword);
     for (const auto& validator : rule.validators) {
       AddField(hash, validator.name);
       for (const auto& [key, value] : validator.params) {

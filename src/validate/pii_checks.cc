@@ -247,6 +247,21 @@ Verdict CheckNanpPhone(std::string_view text) {
   return Verdict::kAccept;
 }
 
+Verdict CheckE164Phone(std::string_view text) {
+  size_t plus = text.find('+');
+  if (plus == std::string_view::npos) return Verdict::kReject;
+  std::optional<std::string> digits = DigitsOnly(text.substr(plus + 1), " -.()");
+  if (!digits || digits->size() < 8 || digits->size() > 15 || (*digits)[0] == '0') {
+    return Verdict::kReject;
+  }
+  if ((*digits)[0] == '1') return CheckNanpPhone(*digits);
+  // Ofcom reserves 020 7946 0xxx and 07700 900xxx for drama and documentation.
+  if (digits->compare(0, 9, "442079460") == 0 || digits->compare(0, 9, "447700900") == 0) {
+    return Verdict::kTestValue;
+  }
+  return AllSameDigit(digits->substr(2)) ? Verdict::kReject : Verdict::kAccept;
+}
+
 Verdict CheckDate(std::string_view text) {
   std::optional<std::string> digits = DigitsOnly(text, "-/.");
   if (!digits || digits->size() != 8 || text.size() != 10) return Verdict::kReject;

@@ -117,12 +117,13 @@ namespace {
 
 // Validators whose only job is a check function of the matched text.
 using CheckFunction = Verdict (*)(std::string_view);
-constexpr std::array<std::pair<std::string_view, CheckFunction>, 16> kChecks{{
+constexpr std::array<std::pair<std::string_view, CheckFunction>, 17> kChecks{{
     {"base58check", CheckBase58Check},
     {"bech32", CheckBech32},
     {"ca_sin", CheckCanadianSin},
     {"card", CheckCard},
     {"date", CheckDate},
+    {"e164_phone", CheckE164Phone},
     {"email", CheckEmail},
     {"github_checksum", CheckGithubChecksum},
     {"iban", CheckIban},

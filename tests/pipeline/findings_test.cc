@@ -32,6 +32,14 @@ std::shared_ptr<const Engine> TestEngine() {
     pattern: '(BEGIN[\s\S]{1,200}?END)'
     examples: ['x']
     negative_examples: ['y']
+  - id: b64
+    name: Base64 value
+    category: secret
+    severity: info
+    decode: base64
+    pattern: '^[ \t]*[a-z]+:[ \t]+([A-Za-z0-9+/]{12,}={0,2})[ \t]*$'
+    examples: ['x']
+    negative_examples: ['y']
 )";
   auto rules = ParseRuleFile(yaml, "t.yaml");
   REQUIRE(rules.ok());
@@ -43,10 +51,11 @@ std::shared_ptr<const Engine> TestEngine() {
 FileFindings FindIn(const std::string& data, const Policy& policy = Policy()) {
   static auto engine = TestEngine();
   Scanner scanner(engine);
-  auto matches = scanner.Scan(data);
-  REQUIRE(matches.ok());
-  return MakeFindings(engine->rules(), data, matches->matches, "f.txt", policy,
-                      FingerprintKey("k1"));
+  std::string_view text = data;
+  std::string storage;
+  auto scan = ScanText(scanner, &text, &storage);
+  REQUIRE(scan.ok());
+  return MakeFindings(engine->rules(), text, scan.value(), "f.txt", policy, FingerprintKey("k1"));
 }
 
 }  // namespace
@@ -108,6 +117,19 @@ TEST_CASE("fingerprints survive moves; PII fingerprints are keyed") {
         Fingerprint(Category::kSecret, "tok", "tk_abcdef1234", k2));
   CHECK(Fingerprint(Category::kSecret, "tok", "v", k1) !=
         Fingerprint(Category::kSecret, "other", "v", k1));
+}
+
+TEST_CASE("a value found by decoding is reported at the encoded text, masked in the snippet") {
+  // "key: tk_abcdef1234" in base64, as in a Kubernetes Secret's data field.
+  auto found = FindIn("data:\n  key: a2V5OiB0a19hYmNkZWYxMjM0\n");
+  REQUIRE(found.findings.size() == 1);
+  const Finding& f = found.findings[0];
+  CHECK(f.rule_id == "tok");
+  CHECK(f.value == "tk_abcdef1234");
+  CHECK(f.encoding == "base64");
+  CHECK(f.start == Position{2, 8});
+  CHECK(f.redacted_snippet.find("a2V5OiB0") == std::string::npos);
+  CHECK(FindIn("data:\n  key: bm90aGluZyBoZXJlIGF0IGFsbA==\n").findings.empty());
 }
 
 TEST_CASE("suppressed findings are counted, not reported") {

@@ -174,6 +174,15 @@ TEST_CASE("North American phone numbers") {
   CHECK(CheckNanpPhone("415-167-2309") == Verdict::kReject);  // exchanges start 2-9
 }
 
+TEST_CASE("international phone numbers") {
+  CHECK(CheckE164Phone("+49 30 901820") == Verdict::kAccept);
+  CHECK(CheckE164Phone("+33 1 42 68 53 00") == Verdict::kAccept);
+  CHECK(CheckE164Phone("+44 20 7946 0123") == Verdict::kTestValue);
+  CHECK(CheckE164Phone("+1 415 555 0123") == Verdict::kTestValue);
+  CHECK(CheckE164Phone("+0 123 456 789") == Verdict::kReject);
+  CHECK(CheckE164Phone("+12 34") == Verdict::kReject);
+}
+
 TEST_CASE("cryptocurrency addresses: Base58Check and Bech32") {
   CHECK(CheckBase58Check("16CeYqh3dWWSgsRbPVjQdXTepNuPQjfqAH") == Verdict::kAccept);
   CHECK(CheckBase58Check("31zZzubvxVEAkjW5mP6GMhVjAm9Hquib64") == Verdict::kAccept);

@@ -38,7 +38,10 @@ struct Finding {
   std::string redacted_value;    // a short prefix and "…"
   std::string snippet;           // the line around the value, raw
   std::string redacted_snippet;  // the same with every value on it masked
-  std::string fingerprint;       // stable across moves: see pipeline/fingerprint.h
+  std::string fingerprint;       // stable across moves: see pipeline/findings.h
+  // How the value was stored in the file when it was found by decoding ("base64"), else empty.
+  // The position is then that of the encoded text.
+  std::string encoding;
 };
 
 }  // namespace leaksweep

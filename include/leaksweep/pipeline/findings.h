@@ -11,6 +11,7 @@
 #include "leaksweep/core/report_data.h"
 #include "leaksweep/core/status.h"
 #include "leaksweep/match/engine.h"
+#include "leaksweep/match/scanner.h"
 #include "leaksweep/policy/policy.h"
 
 namespace leaksweep {
@@ -38,15 +39,37 @@ std::string Fingerprint(Category category, std::string_view rule_id, std::string
 // quarter of the value.
 std::string Redact(std::string_view value, Category category);
 
+// A value found inside what a decoder rule's match decoded to.
+struct DecodedValue {
+  size_t outer = 0;       // index into TextScan::matches of the decoder rule's match
+  size_t rule_index = 0;  // the rule that found the value in the decoded text
+  std::string value;
+  bool test_value = false;
+};
+
+// Everything found in one text.
+struct TextScan {
+  std::vector<Match> matches;
+  std::vector<DecodedValue> decoded;
+  bool truncated = false;
+  std::vector<size_t> rules_over_limit;
+};
+
+// Scans `*text`: matches are found on the bytes as they are, and only a text with matches is
+// checked for UTF-8 — one that is not is read as Latin-1 into `*storage`, `*text` is pointed at
+// it and it is scanned again, since reports need UTF-8 and positions count characters. Then the
+// values of decoder rules are decoded and their line, with the decoded text in place of the
+// encoded one, is scanned too (one level deep).
+Result<TextScan> ScanText(Scanner& scanner, std::string_view* text, std::string* storage);
+
 struct FileFindings {
   std::vector<Finding> findings;  // sorted by position, then rule id
   ScanStats suppressed;           // only the suppressed_* counts are set
 };
 
-// `data` is the scanned text, `matches` what the scanner confirmed in it.
-FileFindings MakeFindings(const RuleSet& rules, std::string_view data,
-                          const std::vector<Match>& matches, const std::string& path,
-                          const Policy& policy, const FingerprintKey& key);
+// `data` is the scanned text, `scan` what ScanText found in it.
+FileFindings MakeFindings(const RuleSet& rules, std::string_view data, const TextScan& scan,
+                          const std::string& path, const Policy& policy, const FingerprintKey& key);
 
 }  // namespace leaksweep
 

@@ -25,6 +25,10 @@ struct ValidatorSpec {
   BoundValidator accept;  // bound at load time
 };
 
+// What a decoder rule does with its value: instead of reporting it, decodes it and scans the
+// decoded text (one level deep; decoder rules do not apply inside decoded text).
+enum class Decoder { kNone, kBase64 };
+
 struct Rule {
   std::string id;  // stable, kebab-case; the key for overrides, config and baselines
   std::string name;
@@ -40,6 +44,10 @@ struct Rule {
   // When non-empty, a match counts only if one of these words (case-insensitive) appears on
   // the line where the match starts or inside the match.
   std::vector<std::string> keywords;
+  // When one of these words (case-insensitive) appears in the same reach, the match is dropped:
+  // context that rules a value out ("version 1.2.3.4" is not an IP address). Only for values
+  // without a checksum: context must never delete a checksum-valid value.
+  std::vector<std::string> exclude_keywords;
   std::vector<ValidatorSpec> validators;
   std::string description;
   std::vector<std::string> references;
@@ -48,6 +56,7 @@ struct Rule {
   // Longest text a match can span; bounds the stage-two window (default 1 KiB, PEM blocks
   // need more).
   size_t max_match_length = 1024;
+  Decoder decode = Decoder::kNone;  // `decode: base64`
 
   std::string source_file;  // where the rule was defined, for error messages
   int source_line = 0;

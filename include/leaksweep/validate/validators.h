@@ -38,6 +38,8 @@
 //                     test value
 //   date              a plausible calendar date, year 1900-2099: YYYY-MM-DD, YYYY/MM/DD,
 //                     DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY, DD-MM-YYYY
+//   e164_phone        international number: + and 8-15 digits; +1 numbers are checked as
+//                     North American; Ofcom's drama ranges are test values
 //   base58check       Bitcoin-style Base58Check address (version + double-SHA-256 checksum)
 //   bech32            Bech32/Bech32m segwit address (bc1/tb1...) checksum
 //   entropy           Shannon entropy in bits per character >= {min} (0..8)
@@ -89,6 +91,7 @@ Verdict CheckEmail(std::string_view text);
 Verdict CheckNanpPhone(std::string_view text);
 Verdict CheckBase58Check(std::string_view text);
 Verdict CheckDate(std::string_view text);
+Verdict CheckE164Phone(std::string_view text);
 Verdict CheckBech32(std::string_view text);
 
 // Helpers shared with test-data generators' expectations.
