@@ -25,6 +25,11 @@ std::string Lower(std::string_view text) {
 }
 
 template <size_t N>
+bool IsOneOf(const std::string& word, const std::array<std::string_view, N>& words) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+template <size_t N>
 bool IsOneOf(std::string_view word, const std::array<std::string_view, N>& words) {
   return std::find(words.begin(), words.end(), word) != words.end();
 }
@@ -63,15 +68,19 @@ bool IsTestPath(std::string_view path) {
 }
 
 bool HasTestWords(std::string_view line) {
-  std::string lower = Lower(line.substr(0, 4096));
+  line = line.substr(0, 4096);
   size_t i = 0;
-  while (i < lower.size()) {
-    while (i < lower.size() && !std::isalpha(static_cast<unsigned char>(lower[i]))) ++i;
+  while (i < line.size()) {
+    while (i < line.size() && !std::isalpha(static_cast<unsigned char>(line[i]))) ++i;
     size_t start = i;
-    while (i < lower.size() && std::isalpha(static_cast<unsigned char>(lower[i]))) ++i;
-    if (i > start && IsOneOf(std::string_view(lower).substr(start, i - start), kTestWords)) {
-      return true;
+    // A word ends at a non-letter or where camelCase starts a new one (dummyToken, FakeKey).
+    while (i < line.size() && std::isalpha(static_cast<unsigned char>(line[i]))) {
+      ++i;
+      bool camel_break = i < line.size() && std::isupper(static_cast<unsigned char>(line[i])) &&
+                         std::islower(static_cast<unsigned char>(line[i - 1]));
+      if (camel_break) break;
     }
+    if (i > start && IsOneOf(Lower(line.substr(start, i - start)), kTestWords)) return true;
   }
   return false;
 }

@@ -22,8 +22,8 @@ constexpr uint32_t Ip(int a, int b, int c, int d) {
   return (uint32_t(a) << 24) | (uint32_t(b) << 16) | (uint32_t(c) << 8) | uint32_t(d);
 }
 
-// Addresses that do not identify anyone on the internet (RFC 6890 and friends), and the
-// documentation ranges, which are test values by definition.
+// Addresses that do not identify anyone on the internet (RFC 6890 and friends), including the
+// documentation ranges (RFC 5737): no host has them, so they are no one's data.
 constexpr std::array<Ipv4Range, 16> kSpecialIpv4{{
     {Ip(0, 0, 0, 0), 8, Verdict::kReject},
     {Ip(10, 0, 0, 0), 8, Verdict::kReject},
@@ -32,12 +32,12 @@ constexpr std::array<Ipv4Range, 16> kSpecialIpv4{{
     {Ip(169, 254, 0, 0), 16, Verdict::kReject},
     {Ip(172, 16, 0, 0), 12, Verdict::kReject},
     {Ip(192, 0, 0, 0), 24, Verdict::kReject},
-    {Ip(192, 0, 2, 0), 24, Verdict::kTestValue},
+    {Ip(192, 0, 2, 0), 24, Verdict::kReject},
     {Ip(192, 88, 99, 0), 24, Verdict::kReject},
     {Ip(192, 168, 0, 0), 16, Verdict::kReject},
     {Ip(198, 18, 0, 0), 15, Verdict::kReject},
-    {Ip(198, 51, 100, 0), 24, Verdict::kTestValue},
-    {Ip(203, 0, 113, 0), 24, Verdict::kTestValue},
+    {Ip(198, 51, 100, 0), 24, Verdict::kReject},
+    {Ip(203, 0, 113, 0), 24, Verdict::kReject},
     {Ip(224, 0, 0, 0), 4, Verdict::kReject},
     {Ip(240, 0, 0, 0), 4, Verdict::kReject},
     {Ip(255, 255, 255, 255), 32, Verdict::kReject},
@@ -103,7 +103,7 @@ Verdict CheckPublicIpv6(std::string_view text) {
   bool documentation = (bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0d &&
                         bytes[3] == 0xb8) ||                             // 2001:db8::/32
                        (bytes[0] == 0x3f && (bytes[1] & 0xf0) == 0xf0);  // 3fff::/20
-  if (documentation) return Verdict::kTestValue;
+  if (documentation) return Verdict::kReject;  // RFC 3849, RFC 9637: no host has them
   // 2001::/23 holds IETF protocol assignments (Teredo, benchmarking, ORCHID) — not hosts.
   if (bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] < 0x02) return Verdict::kReject;
   return Verdict::kAccept;
@@ -125,11 +125,14 @@ Verdict CheckEmail(std::string_view text) {
     if (tld == extension) return Verdict::kReject;
   }
   // Addresses of no person: no-reply senders, GitHub's private commit addresses, git's ssh user.
-  for (std::string_view robot : {"noreply", "no-reply", "donotreply", "do-not-reply",
-                                 "mailer-daemon", "postmaster", "git"}) {
+  for (std::string_view robot :
+       {"noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster", "git",
+        "notifications", "notification", "bounce", "bounces", "mailer"}) {
     if (local == robot || local.rfind(std::string(robot) + "+", 0) == 0) return Verdict::kReject;
   }
-  if (EndsWith(domain, "noreply.github.com") || EndsWith(domain, "users.noreply.gitlab.com")) {
+  // Service accounts are identities of programs: Google Cloud's, GitHub's private addresses.
+  if (EndsWith(domain, "noreply.github.com") || EndsWith(domain, "users.noreply.gitlab.com") ||
+      EndsWith(domain, ".gserviceaccount.com")) {
     return Verdict::kReject;
   }
   // RFC 2606 / 6761 reserved names: used in documentation, never a real mailbox.

@@ -33,12 +33,18 @@ const std::vector<std::string> kPlantedValues = {
     "AKIA2XKW4PZ5T3MNQ7RJ",
 };
 
-// Runs `scan checkout ARGS...` from testdata/, so reports hold stable relative paths.
-CommandResult ScanCheckout(std::vector<std::string> args) {
-  args.insert(args.begin(), {"scan", "checkout"});
+// Runs from testdata/, so reports hold stable relative paths, with the frozen rules in
+// testdata/golden-rules, so goldens do not change whenever a shipped rule is edited.
+RunOptions CheckoutRunOptions() {
   RunOptions options;
   options.cwd = TestdataDir().string();
-  return RunLeaksweep(args, options);
+  options.env = {"LEAKSWEEP_SIGNATURES_DIR=" + (TestdataDir() / "golden-rules").string()};
+  return options;
+}
+
+CommandResult ScanCheckout(std::vector<std::string> args) {
+  args.insert(args.begin(), {"scan", "checkout"});
+  return RunLeaksweep(args, CheckoutRunOptions());
 }
 
 void CheckGolden(const std::string& name, const std::string& actual) {
@@ -157,10 +163,8 @@ TEST_CASE("--output writes an owner-only report, even over an existing file") {
   fs::path out = dir.path() / "report.sarif";
   std::ofstream(out) << "old";
   chmod(out.c_str(), 0644);
-  RunOptions options;
-  options.cwd = TestdataDir().string();
   CommandResult result =
-      RunLeaksweep({"scan", "checkout", "-f", "sarif", "-o", out.string()}, options);
+      RunLeaksweep({"scan", "checkout", "-f", "sarif", "-o", out.string()}, CheckoutRunOptions());
   CHECK(result.exit_code == 1);
   CHECK(result.out.empty());
   struct stat info;
@@ -172,7 +176,7 @@ TEST_CASE("--output writes an owner-only report, even over an existing file") {
 
 TEST_CASE("standard input is scanned with -") {
   RunOptions options;
-  options.stdin_text = "export TOKEN=ghp_R8x2kLmQ9vTz4NwPb7YcJd3FsHg6Ae1uKo5i\n";
+  options.stdin_text = "export TOKEN=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\n";
   CommandResult result = RunLeaksweep({"scan", "-", "--format", "jsonl"}, options);
   CHECK(result.exit_code == 1);
   auto finding = ParseJson(result.out);

@@ -25,6 +25,9 @@ TEST_CASE("test words on a line, as whole words") {
   CHECK(HasTestWords("def test_login(): password = 'x'"));
   CHECK(HasTestWords("FAKE_TOKEN = 'x'"));
   CHECK(HasTestWords("dummy-secret: x"));
+  CHECK(HasTestWords("dummyInstallationToken = 'x'"));
+  CHECK(HasTestWords("SampleHubToken = 'x'"));
+  CHECK_FALSE(HasTestWords("TESTAMENT = 'x'"));
   CHECK_FALSE(HasTestWords("latest_token = 'x'"));
   CHECK_FALSE(HasTestWords("attestation_key = 'x'"));
   CHECK_FALSE(HasTestWords("password = 'x'"));

@@ -141,13 +141,13 @@ TEST_CASE("public IP addresses") {
     CHECK(CheckPublicIpv4(internal) == Verdict::kReject);
   }
   CHECK(CheckPublicIpv4("172.32.0.1") == Verdict::kAccept);
-  CHECK(CheckPublicIpv4("192.0.2.10") == Verdict::kTestValue);
-  CHECK(CheckPublicIpv4("203.0.113.7") == Verdict::kTestValue);
+  CHECK(CheckPublicIpv4("192.0.2.10") == Verdict::kReject);  // documentation ranges
+  CHECK(CheckPublicIpv4("203.0.113.7") == Verdict::kReject);
   CHECK(CheckPublicIpv4("1.2.3") == Verdict::kReject);
   CHECK(CheckPublicIpv4("1.2.3.256") == Verdict::kReject);
   CHECK(CheckPublicIpv4("01.2.3.4") == Verdict::kReject);
   CHECK(CheckPublicIpv6("2606:4700:4700::1111") == Verdict::kAccept);
-  CHECK(CheckPublicIpv6("2001:db8::1") == Verdict::kTestValue);
+  CHECK(CheckPublicIpv6("2001:db8::1") == Verdict::kReject);
   for (const char* internal : {"::1", "fe80::1", "fd12:3456::1", "ff02::1", "::", "std::vector"}) {
     CAPTURE(internal);
     CHECK(CheckPublicIpv6(internal) == Verdict::kReject);
@@ -159,7 +159,8 @@ TEST_CASE("personal email addresses") {
   for (const char* not_personal :
        {"noreply@corp.com", "no-reply@corp.com", "12345+jane@users.noreply.github.com",
         "jane@example.com", "jane@mail.example.org", "jane@host.test", "logo@2x.png",
-        "git@github.com", "a@b.invalid"}) {
+        "git@github.com", "a@b.invalid", "deploy@my-proj.iam.gserviceaccount.com",
+        "notifications@corp.com"}) {
     CAPTURE(not_personal);
     CHECK(CheckEmail(not_personal) == Verdict::kReject);
   }

@@ -29,11 +29,11 @@
 //   github_checksum   GitHub classic tokens (gh?_) and npm tokens: CRC32 of the 30-character
 //                     body, base62-encoded, is the last 6 characters
 //   public_ipv4       a dotted quad outside private, loopback, link-local, CGNAT, multicast,
-//                     reserved and documentation ranges (documentation ranges are test values)
-//   public_ipv6       likewise for IPv6 (::1, fc00::/7, fe80::/10, ff00::/8, 2001:db8::/32...)
-//   email             a personal address: not noreply, not a reserved domain (example.com,
-//                     .test, .invalid, .localhost, .local are test values), not a file name
-//                     (name@2x.png) or package (pkg@1.2.3)
+//                     reserved and documentation ranges
+//   public_ipv6       global unicast (2000::/3) outside documentation and IETF ranges
+//   email             a personal address: not noreply or a mail robot, not a service account
+//                     (*.gserviceaccount.com), not a reserved domain (example.com, .test,
+//                     .invalid, .localhost, .local), not a file name (name@2x.png)
 //   nanp_phone        North American number: valid area and exchange codes; 555-01xx is a
 //                     test value
 //   date              a plausible calendar date, year 1900-2099: YYYY-MM-DD, YYYY/MM/DD,
