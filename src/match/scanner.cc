@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "compiled.h"
+#include "keyword_context.h"
 
 namespace leaksweep {
 namespace {
@@ -11,8 +12,6 @@ namespace {
 // Bounds on PCRE2's backtracking, so a pathological user pattern is reported, not a hang.
 constexpr uint32_t kPcre2MatchLimit = 1'000'000;
 constexpr uint32_t kPcre2DepthLimit = 10'000;
-// How far either side of a match, within its line, keywords are looked for.
-constexpr size_t kKeywordReach = 512;
 
 struct Candidate {
   uint32_t rule_index;
@@ -37,37 +36,15 @@ int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long
   return 0;
 }
 
-bool ContainsKeyword(std::string_view text, const std::vector<std::string>& keywords) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  for (const auto& keyword : keywords) {
-    if (lower.find(keyword) != std::string::npos) return true;
-  }
-  return false;
-}
-
-// The text keywords are looked for in: the match's line, at most kKeywordReach either side.
-std::string_view KeywordContext(std::string_view data, const Match& match) {
-  size_t low = match.start > kKeywordReach ? match.start - kKeywordReach : 0;
-  size_t high = std::min(data.size(), match.end + kKeywordReach);
-  size_t line_start = data.rfind('\n', match.start == 0 ? 0 : match.start - 1);
-  line_start = (line_start == std::string_view::npos || match.start == 0) ? 0 : line_start + 1;
-  size_t line_end = data.find('\n', match.start);
-  if (line_end == std::string_view::npos) line_end = data.size();
-  size_t from = std::max(low, line_start);
-  size_t to = std::max(match.end, std::min(high, line_end));
-  return data.substr(from, to - from);
-}
-
 // Applies keywords and validators; marks the match when a validator sees a test value.
 bool Accepts(const Rule& rule, std::string_view data, Match* match) {
   std::string_view value = data.substr(match->value_start, match->value_end - match->value_start);
-  if (!rule.keywords.empty() && !ContainsKeyword(KeywordContext(data, *match), rule.keywords)) {
+  if (!rule.keywords.empty() &&
+      !KeywordNear(data, match->start, match->end, match->value_start, rule.keywords)) {
     return false;
   }
   if (!rule.exclude_keywords.empty() &&
-      ContainsKeyword(KeywordContext(data, *match), rule.exclude_keywords)) {
+      KeywordOnLine(data, match->start, match->end, rule.exclude_keywords)) {
     return false;
   }
   for (const auto& validator : rule.validators) {

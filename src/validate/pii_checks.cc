@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "digits.h"
 #include "leaksweep/validate/validators.h"
@@ -262,22 +264,71 @@ Verdict CheckE164Phone(std::string_view text) {
   return AllSameDigit(digits->substr(2)) ? Verdict::kReject : Verdict::kAccept;
 }
 
+namespace {
+
+// 1-12 for an English month name or abbreviation at the start of `word`, else 0.
+int MonthNumber(std::string_view word) {
+  static constexpr std::array<std::string_view, 12> kMonths = {
+      "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  if (word.size() < 3) return 0;
+  std::string prefix;
+  for (char c : word.substr(0, 3)) prefix.push_back(static_cast<char>(std::tolower(c)));
+  for (size_t i = 0; i < kMonths.size(); ++i) {
+    if (prefix == kMonths[i]) return static_cast<int>(i) + 1;
+  }
+  return 0;
+}
+
+bool ValidDate(int year, int month, int day) {
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return year >= 1900 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 &&
+         day <= kDays[month - 1];
+}
+
+// "February 12, 1969", "Feb. 12 1969", "12 February 1969".
+Verdict CheckWrittenDate(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      word.push_back(c);
+    } else if (!word.empty()) {
+      words.push_back(word);
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(word);
+  if (words.size() != 3) return Verdict::kReject;
+  bool month_first = MonthNumber(words[0]) != 0;
+  int month = MonthNumber(month_first ? words[0] : words[1]);
+  const std::string& day = month_first ? words[1] : words[0];
+  const std::string& year = words[2];
+  auto digits = [](const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(c); });
+  };
+  if (month == 0 || !digits(day) || !digits(year) || year.size() != 4 || day.size() > 2) {
+    return Verdict::kReject;
+  }
+  return ValidDate(std::stoi(year), month, std::stoi(day)) ? Verdict::kAccept : Verdict::kReject;
+}
+
+}  // namespace
+
 Verdict CheckDate(std::string_view text) {
+  if (text.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
+      std::string_view::npos) {
+    return CheckWrittenDate(text);
+  }
   std::optional<std::string> digits = DigitsOnly(text, "-/.");
   if (!digits || digits->size() != 8 || text.size() != 10) return Verdict::kReject;
-  auto valid = [](int year, int month, int day) {
-    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return year >= 1900 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 &&
-           day <= kDays[month - 1];
-  };
   bool year_first = text[4] == text[7] && !std::isdigit(static_cast<unsigned char>(text[4]));
   if (year_first) {
-    return valid(NumberAt(*digits, 0, 4), NumberAt(*digits, 4, 2), NumberAt(*digits, 6, 2))
+    return ValidDate(NumberAt(*digits, 0, 4), NumberAt(*digits, 4, 2), NumberAt(*digits, 6, 2))
                ? Verdict::kAccept
                : Verdict::kReject;
   }
   int a = NumberAt(*digits, 0, 2), b = NumberAt(*digits, 2, 2), year = NumberAt(*digits, 4, 4);
-  return valid(year, b, a) || valid(year, a, b) ? Verdict::kAccept : Verdict::kReject;
+  return ValidDate(year, b, a) || ValidDate(year, a, b) ? Verdict::kAccept : Verdict::kReject;
 }
 
 }  // namespace leaksweep

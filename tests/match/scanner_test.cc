@@ -93,6 +93,33 @@ TEST_CASE("validators and keywords filter matches") {
   CHECK(Values(scanner, "kw123456\nTWILIO_KEY=kw654321") == std::vector<std::string>{"kw654321"});
 }
 
+TEST_CASE("keywords count on the line, on a YAML key above, and as a table's column name") {
+  Scanner scanner(
+      MakeEngine(RuleYaml("id9", R"((?:^|[^0-9])([0-9]{3}-[0-9]{3}-[0-9]{3})(?:[^0-9]|$))",
+                          "    keywords: [social insurance, sin]\n")));
+  CHECK(Values(scanner, "sin: 755-008-752").size() == 1);
+  CHECK(Values(scanner, "socialInsuranceNumber = 755-008-752").size() == 1);  // camelCase
+  CHECK(Values(scanner, "ref 755-008-752").empty());
+  CHECK(Values(scanner, "customer:\n  sin:\n    755-008-752").size() == 1);  // key above
+  CHECK(Values(scanner, "sin: 1\nref: 755-008-752").empty());  // the line above has its own value
+  // CSV: only the column whose header names the keyword counts.
+  std::string csv = "name;sin;order\nAnn;755-008-752;123-456-789\n\"Roe, Bo\";647-517-796;1\n";
+  CHECK(Values(scanner, csv) == std::vector<std::string>{"755-008-752", "647-517-796"});
+  // A multi-row SQL INSERT: the column list names the column.
+  std::string sql =
+      "INSERT INTO people (name, sin, ref) VALUES\n  ('Ann', '755-008-752', '123-456-789'),\n"
+      "  ('Bo', '647-517-796', '111-222-333');\n";
+  CHECK(Values(scanner, sql) == std::vector<std::string>{"755-008-752", "647-517-796"});
+}
+
+TEST_CASE("exclude_keywords drop a match on their line only") {
+  Scanner scanner(MakeEngine(RuleYaml("ip", R"(\b([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)\b)",
+                                      "    exclude_keywords: [version]\n")));
+  CHECK(Values(scanner, "host 93.184.216.34").size() == 1);
+  CHECK(Values(scanner, "version 1.2.3.4").empty());
+  CHECK(Values(scanner, "version: 2\nhost 93.184.216.34").size() == 1);
+}
+
 TEST_CASE("the same value found by two rules is reported once, by the more specific rule") {
   std::string rules = RuleYaml("generic", R"x(password = "([^"]{8,})")x") +
                       RuleYaml("specific", R"(\b(sp_[a-z0-9]{10})\b)");

@@ -205,4 +205,7 @@ TEST_CASE("dates") {
   CHECK(CheckDate("1984-13-23") == Verdict::kReject);
   CHECK(CheckDate("31.02.1984") == Verdict::kReject);
   CHECK(CheckDate("1850-01-01") == Verdict::kReject);
+  CHECK(CheckDate("February 12, 1969") == Verdict::kAccept);
+  CHECK(CheckDate("12 Feb 1969") == Verdict::kAccept);
+  CHECK(CheckDate("February 30, 1969") == Verdict::kReject);
 }

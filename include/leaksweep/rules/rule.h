@@ -42,9 +42,10 @@ struct Rule {
   // `pattern`. Worth it when `pattern` makes the shared database slow.
   std::string prefilter;
   // When non-empty, a match counts only if one of these words (case-insensitive) appears on
-  // the line where the match starts or inside the match.
+  // the line where the match starts (or inside the match), on the line before it, or on the
+  // first line of the file (a CSV header naming the column).
   std::vector<std::string> keywords;
-  // When one of these words (case-insensitive) appears in the same reach, the match is dropped:
+  // When one of these words (case-insensitive) appears on the match's line, it is dropped:
   // context that rules a value out ("version 1.2.3.4" is not an IP address). Only for values
   // without a checksum: context must never delete a checksum-valid value.
   std::vector<std::string> exclude_keywords;

@@ -1,0 +1,212 @@
+#include "keyword_context.h"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+namespace leaksweep {
+namespace {
+
+constexpr size_t kKeywordReach = 512;      // bytes either side of a match on its line
+constexpr size_t kInsertLookBack = 65536;  // how far above a SQL row its INSERT may be
+
+bool IsSeparator(char c) { return c == ' ' || c == '_' || c == '-' || c == '.'; }
+
+std::string Lower(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return lower;
+}
+
+std::string Squash(std::string_view lower) {
+  std::string squashed;
+  for (char c : lower) {
+    if (!IsSeparator(c)) squashed.push_back(c);
+  }
+  return squashed;
+}
+
+// A keyword made of several words, joined by separators between letters.
+bool IsMultiWord(std::string_view keyword) {
+  size_t first = keyword.find_first_not_of(" _-.");
+  size_t last = keyword.find_last_not_of(" _-.");
+  if (first == std::string_view::npos) return false;
+  std::string_view inner = keyword.substr(first, last - first + 1);
+  return std::any_of(inner.begin(), inner.end(), IsSeparator);
+}
+
+bool ContainsKeyword(std::string_view text, const std::vector<std::string>& keywords) {
+  std::string lower = Lower(text);
+  std::string squashed;
+  for (const auto& keyword : keywords) {
+    if (lower.find(keyword) != std::string::npos) return true;
+    if (IsMultiWord(keyword)) {
+      if (squashed.empty()) squashed = Squash(lower);
+      if (squashed.find(Squash(keyword)) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+std::string_view Trim(std::string_view text) {
+  size_t first = text.find_first_not_of(" \t\"'`(");
+  if (first == std::string_view::npos) return {};
+  size_t last = text.find_last_not_of(" \t\"'`),;");
+  return text.substr(first, last - first + 1);
+}
+
+// Whether a table column's name is one of the keywords: punctuation around a keyword ("sin:")
+// does not count here, and a short keyword must be a whole word of the name ("sin" names
+// "sin" or "customer_sin", not "business").
+bool ColumnNamed(std::string_view column, const std::vector<std::string>& keywords) {
+  std::vector<std::string> words;
+  std::string word;
+  for (size_t i = 0; i <= column.size(); ++i) {
+    bool boundary = i == column.size() || !std::isalnum(static_cast<unsigned char>(column[i])) ||
+                    (i > 0 && std::isupper(static_cast<unsigned char>(column[i])) &&
+                     std::islower(static_cast<unsigned char>(column[i - 1])));
+    if (boundary && !word.empty()) {
+      words.push_back(Lower(word));
+      word.clear();
+    }
+    if (i < column.size() && std::isalnum(static_cast<unsigned char>(column[i]))) {
+      word.push_back(column[i]);
+    }
+  }
+  std::string joined;
+  for (const auto& w : words) joined += w;
+  for (const auto& keyword : keywords) {
+    std::string core = Squash(Trim(keyword));
+    core.erase(
+        std::remove_if(core.begin(), core.end(), [](unsigned char c) { return !std::isalnum(c); }),
+        core.end());
+    if (core.empty()) continue;
+    bool short_word = core.size() <= 3;
+    if (short_word ? std::find(words.begin(), words.end(), core) != words.end()
+                   : joined.find(core) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+struct Line {
+  size_t start, end;  // without the line break
+};
+
+Line LineAt(std::string_view data, size_t offset) {
+  size_t start = offset == 0 ? std::string_view::npos : data.rfind('\n', offset - 1);
+  start = start == std::string_view::npos ? 0 : start + 1;
+  size_t end = data.find('\n', offset);
+  if (end == std::string_view::npos) end = data.size();
+  if (end > start && data[end - 1] == '\r') --end;
+  return {start, end};
+}
+
+// Splits a delimited line into fields, honouring double and single quotes; returns the index
+// of the field holding `offset` (relative to the line) in `*field_index` when asked.
+std::vector<std::string_view> SplitFields(std::string_view line, char delimiter,
+                                          size_t offset = std::string_view::npos,
+                                          size_t* field_index = nullptr) {
+  std::vector<std::string_view> fields;
+  char quote = 0;
+  size_t field_start = 0;
+  for (size_t i = 0; i <= line.size(); ++i) {
+    if (i == offset && field_index != nullptr) *field_index = fields.size();
+    if (i == line.size() || (quote == 0 && line[i] == delimiter)) {
+      fields.push_back(line.substr(field_start, i - field_start));
+      field_start = i + 1;
+      continue;
+    }
+    char c = line[i];
+    if (quote != 0 && c == quote) {
+      quote = 0;
+    } else if (quote == 0 && (c == '"' || c == '\'')) {
+      quote = c;
+    }
+  }
+  return fields;
+}
+
+// The header's name of the CSV/TSV column holding the match, when the buffer is a table.
+std::optional<std::string_view> CsvColumnName(std::string_view data, Line line, size_t offset) {
+  Line header = LineAt(data, 0);
+  if (header.end >= line.start) return std::nullopt;  // the match is on the header itself
+  std::string_view header_text = data.substr(header.start, header.end - header.start);
+  for (char delimiter : {',', ';', '\t', '|'}) {
+    std::vector<std::string_view> names = SplitFields(header_text, delimiter);
+    if (names.size() < 2) continue;
+    size_t index = 0;
+    std::vector<std::string_view> row = SplitFields(data.substr(line.start, line.end - line.start),
+                                                    delimiter, offset - line.start, &index);
+    if (row.size() != names.size() || index >= names.size()) continue;
+    return Trim(names[index]);
+  }
+  return std::nullopt;
+}
+
+// For a row of a multi-row INSERT ("  ('Ann', '123-45-6789'),"), the column the match is in.
+std::optional<std::string_view> SqlColumnName(std::string_view data, Line line, size_t offset) {
+  std::string_view row = data.substr(line.start, line.end - line.start);
+  size_t open = row.find_first_not_of(" \t");
+  if (open == std::string_view::npos || row[open] != '(') return std::nullopt;
+  size_t from = line.start > kInsertLookBack ? line.start - kInsertLookBack : 0;
+  std::string above = Lower(data.substr(from, line.start - from));
+  size_t insert = above.rfind("insert into");
+  if (insert == std::string::npos) return std::nullopt;
+  size_t columns_open = above.find('(', insert);
+  size_t columns_close = above.find(')', columns_open == std::string::npos ? insert : columns_open);
+  size_t values = above.find("values", insert);
+  if (columns_open == std::string::npos || columns_close == std::string::npos ||
+      values == std::string::npos || columns_close > values) {
+    return std::nullopt;
+  }
+  std::string_view columns = data.substr(from + columns_open + 1, columns_close - columns_open - 1);
+  std::vector<std::string_view> names = SplitFields(columns, ',');
+  size_t index = 0;
+  std::vector<std::string_view> fields =
+      SplitFields(row.substr(open + 1), ',', offset - line.start - open - 1, &index);
+  if (index >= names.size()) return std::nullopt;
+  return Trim(names[index]);
+}
+
+bool PreviousLineCounts(std::string_view data, Line line, Line previous) {
+  std::string_view above = Trim(data.substr(previous.start, previous.end - previous.start));
+  std::string_view current = data.substr(line.start, line.end - line.start);
+  size_t first = current.find_first_not_of(" \t-");
+  bool value_line = first != std::string_view::npos && current.substr(first, 6) == "value:";
+  return value_line || (!above.empty() && above.back() == ':');
+}
+
+}  // namespace
+
+bool KeywordOnLine(std::string_view data, size_t match_start, size_t match_end,
+                   const std::vector<std::string>& keywords) {
+  Line line = LineAt(data, match_start);
+  size_t from = std::max(line.start, match_start > kKeywordReach ? match_start - kKeywordReach : 0);
+  size_t to = std::max(match_end, std::min(line.end, match_end + kKeywordReach));
+  return ContainsKeyword(data.substr(from, to - from), keywords);
+}
+
+bool KeywordNear(std::string_view data, size_t match_start, size_t match_end, size_t value_start,
+                 const std::vector<std::string>& keywords) {
+  if (KeywordOnLine(data, match_start, match_end, keywords)) return true;
+  Line line = LineAt(data, match_start);
+  if (line.start > 0) {
+    Line previous = LineAt(data, line.start - 1);
+    if (PreviousLineCounts(data, line, previous) &&
+        ContainsKeyword(
+            data.substr(previous.start, std::min(previous.end - previous.start, 2 * kKeywordReach)),
+            keywords)) {
+      return true;
+    }
+  }
+  for (auto column :
+       {CsvColumnName(data, line, value_start), SqlColumnName(data, line, value_start)}) {
+    if (column && ColumnNamed(*column, keywords)) return true;
+  }
+  return false;
+}
+
+}  // namespace leaksweep
