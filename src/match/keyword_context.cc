@@ -36,12 +36,39 @@ bool IsMultiWord(std::string_view keyword) {
   return std::any_of(inner.begin(), inner.end(), IsSeparator);
 }
 
+bool IsLetter(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+
+// Whether text[at, at + length) stands as a word of its own: not inside a run of letters, where
+// a lower-to-upper change (camelCase) also separates words.
+bool IsWholeWord(std::string_view text, size_t at, size_t length) {
+  auto separated = [&](size_t left, size_t right) {  // between text[left] and text[right]
+    return !IsLetter(text[left]) || !IsLetter(text[right]) ||
+           (std::islower(static_cast<unsigned char>(text[left])) &&
+            std::isupper(static_cast<unsigned char>(text[right])));
+  };
+  bool start_ok = at == 0 || separated(at - 1, at);
+  bool end_ok = at + length >= text.size() || separated(at + length - 1, at + length);
+  return start_ok && end_ok;
+}
+
+// A keyword of at most three letters ("ssn", "nhs", "dob") must be a whole word: as a bare
+// substring it turns up inside ordinary words (extenDOBject).
+bool IsShort(std::string_view keyword) {
+  return std::count_if(keyword.begin(), keyword.end(),
+                       [](unsigned char c) { return std::isalnum(c); }) <= 3;
+}
+
 bool ContainsKeyword(std::string_view text, const std::vector<std::string>& keywords) {
   std::string lower = Lower(text);
   std::string squashed;
   for (const auto& keyword : keywords) {
-    if (lower.find(keyword) != std::string::npos) return true;
-    if (IsMultiWord(keyword)) {
+    for (size_t at = lower.find(keyword); at != std::string::npos;
+         at = lower.find(keyword, at + 1)) {
+      if (!IsShort(keyword) || IsWholeWord(text, at, keyword.size())) return true;
+    }
+    // "date of birth" also matches dateOfBirth and date_of_birth; short joins are left out, as
+    // squashing makes accidental ones.
+    if (IsMultiWord(keyword) && Squash(keyword).size() >= 6) {
       if (squashed.empty()) squashed = Squash(lower);
       if (squashed.find(Squash(keyword)) != std::string::npos) return true;
     }
@@ -129,6 +156,22 @@ std::vector<std::string_view> SplitFields(std::string_view line, char delimiter,
   return fields;
 }
 
+// A header names columns: every field is a short label (letters, digits, spaces, _ . # -).
+bool LooksLikeHeader(const std::vector<std::string_view>& names) {
+  if (names.size() < 2) return false;
+  for (std::string_view name : names) {
+    std::string_view label = Trim(name);
+    if (label.empty() || label.size() > 64) return false;
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) &&
+          std::string_view(" _.#-").find(c) == std::string_view::npos) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 // The header's name of the CSV/TSV column holding the match, when the buffer is a table.
 std::optional<std::string_view> CsvColumnName(std::string_view data, Line line, size_t offset) {
   Line header = LineAt(data, 0);
@@ -136,7 +179,7 @@ std::optional<std::string_view> CsvColumnName(std::string_view data, Line line, 
   std::string_view header_text = data.substr(header.start, header.end - header.start);
   for (char delimiter : {',', ';', '\t', '|'}) {
     std::vector<std::string_view> names = SplitFields(header_text, delimiter);
-    if (names.size() < 2) continue;
+    if (!LooksLikeHeader(names)) continue;
     size_t index = 0;
     std::vector<std::string_view> row = SplitFields(data.substr(line.start, line.end - line.start),
                                                     delimiter, offset - line.start, &index);

@@ -112,6 +112,16 @@ TEST_CASE("keywords count on the line, on a YAML key above, and as a table's col
   CHECK(Values(scanner, sql) == std::vector<std::string>{"755-008-752", "647-517-796"});
 }
 
+TEST_CASE("short keywords must be whole words") {
+  Scanner scanner(MakeEngine(RuleYaml(
+      "d", R"((?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[^0-9]|$))", "    keywords: [dob]\n")));
+  CHECK(Values(scanner, "dob: 1984-07-23").size() == 1);
+  CHECK(Values(scanner, "user_dob=1984-07-23").size() == 1);
+  CHECK(Values(scanner, "userDob: 1984-07-23").size() == 1);
+  CHECK(Values(scanner, "ExtendObjectRetention 2006-03-01").empty());
+  CHECK(Values(scanner, "adobe 2006-03-01").empty());
+}
+
 TEST_CASE("exclude_keywords drop a match on their line only") {
   Scanner scanner(MakeEngine(RuleYaml("ip", R"(\b([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)\b)",
                                       "    exclude_keywords: [version]\n")));
