@@ -19,20 +19,46 @@ struct Candidate {
   auto operator<=>(const Candidate&) const = default;
 };
 
+// What stage one keeps per rule while Hyperscan runs.
+struct RuleCandidates {
+  size_t last_end = 0;   // the latest end reported, kept or not
+  size_t last_kept = 0;  // the latest end kept
+  size_t kept = 0;
+};
+
 struct HyperscanContext {
   std::vector<Candidate>* candidates;
+  std::vector<RuleCandidates>* per_rule;
+  const RuleSet* rules;
   size_t limit;
+  size_t per_rule_limit;
   bool truncated = false;
 };
 
+// A pattern ending in a repeated class ([a-z2-7]{52}) reports an end at every byte of a long run
+// of such characters. Within a run, one end per quarter window is enough for stage two, whose
+// search reaches max_match_length either side of each kept end, so such runs cost little; and a
+// rule past its own cap stops recording without starving the others.
 int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
                      unsigned int /*flags*/, void* context) {
   auto* ctx = static_cast<HyperscanContext*>(context);
+  RuleCandidates& rule = (*ctx->per_rule)[id];
+  size_t end = static_cast<size_t>(to);
+  bool continues_run = rule.kept > 0 && end == rule.last_end + 1;
+  rule.last_end = end;
+  size_t stride = std::max<size_t>(1, ctx->rules->at(id).max_match_length / 4);
+  if (continues_run && end - rule.last_kept < stride) return 0;
+  if (rule.kept >= ctx->per_rule_limit) {
+    ctx->truncated = true;
+    return 0;
+  }
   if (ctx->candidates->size() >= ctx->limit) {
     ctx->truncated = true;
     return 1;  // stop scanning: the candidate cap is reached
   }
-  ctx->candidates->push_back({id, static_cast<size_t>(to)});
+  rule.last_kept = end;
+  ++rule.kept;
+  ctx->candidates->push_back({id, end});
   return 0;
 }
 
@@ -62,7 +88,8 @@ struct Scanner::State {
   pcre2_match_data* match_data = nullptr;
   pcre2_match_context* match_context = nullptr;
   pcre2_jit_stack* jit_stack = nullptr;
-  std::vector<Candidate> candidates;  // reused between buffers
+  std::vector<Candidate> candidates;     // reused between buffers
+  std::vector<RuleCandidates> per_rule;  // one per rule, reset for each buffer
 
   ~State() {
     if (scratch != nullptr) hs_free_scratch(scratch);
@@ -180,7 +207,9 @@ Result<BufferMatches> Scanner::Scan(std::string_view data) {
   }
   std::vector<Candidate>& candidates = state_->candidates;
   candidates.clear();
-  HyperscanContext context{&candidates, limits_.max_candidates};
+  state_->per_rule.assign(engine_->rules().size(), RuleCandidates{});
+  HyperscanContext context{&candidates, &state_->per_rule, &engine_->rules(),
+                           limits_.max_candidates, limits_.max_candidates_per_rule};
   // Hyperscan takes 32-bit lengths; callers cap buffers well below that (--max-file-size).
   hs_error_t status = hs_scan(compiled.database, data.data(), static_cast<unsigned>(data.size()), 0,
                               state_->scratch, OnHyperscanMatch, &context);

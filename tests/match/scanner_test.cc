@@ -166,6 +166,18 @@ TEST_CASE("the candidate cap truncates and says so") {
   CHECK(result->matches.size() == 100);
 }
 
+TEST_CASE("a long run that a rule matches at every byte does not starve the other rules") {
+  std::string rules = RuleYaml("run", R"((?:^|[^a-z])([a-z]{52})(?:[^a-z]|$))") +
+                      RuleYaml("tok", R"(\b(tk_[a-z0-9]{8})\b)");
+  Scanner scanner(MakeEngine(rules));
+  std::string data(3'000'000, 'a');
+  data += " tk_a1b2c3d4";
+  auto result = scanner.Scan(data);
+  REQUIRE(result.ok());
+  REQUIRE(result->matches.size() == 1);
+  CHECK(data.substr(result->matches[0].value_start, 11) == "tk_a1b2c3d4");
+}
+
 TEST_CASE("a pattern Hyperscan rejects is an error naming the rule") {
   auto rules = ParseRuleFile("rules:\n" + RuleYaml("backref", R"((a+)\1)"), "test.yaml");
   REQUIRE(rules.ok());

@@ -15,6 +15,8 @@ namespace leaksweep {
 struct ScanLimits {
   // Stage-one candidates kept per buffer; past this the buffer is reported as truncated.
   size_t max_candidates = 1'000'000;
+  // Stage-one candidates kept per rule and buffer; a rule past it stops, the others go on.
+  size_t max_candidates_per_rule = 100'000;
   // Confirmed matches kept per buffer.
   size_t max_matches = 10'000;
 };
