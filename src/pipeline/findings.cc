@@ -321,10 +321,20 @@ FileFindings MakeFindings(const RuleSet& rules, std::string_view data, const Tex
         break;
     }
   };
+  // Text that decoded to a finding is reported once, as what it decodes to: a rule that also
+  // matched the encoded text itself (a generic `key: value` rule) would report it twice.
+  auto decoded_here = [&](const Match& m) {
+    for (const DecodedValue& decoded : scan.decoded) {
+      const Match& outer = scan.matches[decoded.outer];
+      if (m.value_start < outer.value_end && outer.value_start < m.value_end) return true;
+    }
+    return false;
+  };
   for (const Located& at : located) {
     const Match& m = *at.match;
     const Rule& rule = rules.at(m.rule_index);
     if (rule.decode == Decoder::kNone) {
+      if (decoded_here(m)) continue;
       Finding finding = BaseFinding(rule, at, path);
       finding.value = std::string(data.substr(m.value_start, m.value_end - m.value_start));
       emit(std::move(finding), at, m.test_value);

@@ -32,6 +32,13 @@ std::shared_ptr<const Engine> TestEngine() {
     pattern: '(BEGIN[\s\S]{1,200}?END)'
     examples: ['x']
     negative_examples: ['y']
+  - id: gen
+    name: Generic value
+    category: secret
+    severity: low
+    pattern: '^[ \t]*secret:[ \t]+([A-Za-z0-9+/=]{16,})[ \t]*$'
+    examples: ['x']
+    negative_examples: ['y']
   - id: b64
     name: Base64 value
     category: secret
@@ -130,6 +137,14 @@ TEST_CASE("a value found by decoding is reported at the encoded text, masked in 
   CHECK(f.start == Position{2, 8});
   CHECK(f.redacted_snippet.find("a2V5OiB0") == std::string::npos);
   CHECK(FindIn("data:\n  key: bm90aGluZyBoZXJlIGF0IGFsbA==\n").findings.empty());
+  // A rule matching the encoded text itself does not report it a second time...
+  auto once = FindIn("data:\n  secret: a2V5OiB0a19hYmNkZWYxMjM0\n");
+  REQUIRE(once.findings.size() == 1);
+  CHECK(once.findings[0].rule_id == "tok");
+  // ...but does when the encoded text decodes to nothing reportable.
+  auto plain = FindIn("data:\n  secret: bm90aGluZyBoZXJlIGF0IGFsbA==\n");
+  REQUIRE(plain.findings.size() == 1);
+  CHECK(plain.findings[0].rule_id == "gen");
 }
 
 TEST_CASE("suppressed findings are counted, not reported") {
