@@ -232,6 +232,16 @@ bool KeywordOnLine(std::string_view data, size_t match_start, size_t match_end,
   return ContainsKeyword(data.substr(from, to - from), keywords);
 }
 
+bool ColumnNameHasKeyword(std::string_view data, size_t value_start,
+                          const std::vector<std::string>& keywords) {
+  Line line = LineAt(data, value_start);
+  for (auto column :
+       {CsvColumnName(data, line, value_start), SqlColumnName(data, line, value_start)}) {
+    if (column && ColumnNamed(*column, keywords)) return true;
+  }
+  return false;
+}
+
 bool KeywordNear(std::string_view data, size_t match_start, size_t match_end, size_t value_start,
                  const std::vector<std::string>& keywords) {
   if (KeywordOnLine(data, match_start, match_end, keywords)) return true;
@@ -245,11 +255,7 @@ bool KeywordNear(std::string_view data, size_t match_start, size_t match_end, si
       return true;
     }
   }
-  for (auto column :
-       {CsvColumnName(data, line, value_start), SqlColumnName(data, line, value_start)}) {
-    if (column && ColumnNamed(*column, keywords)) return true;
-  }
-  return false;
+  return ColumnNameHasKeyword(data, value_start, keywords);
 }
 
 }  // namespace leaksweep

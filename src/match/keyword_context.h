@@ -24,9 +24,12 @@ namespace leaksweep {
 bool KeywordNear(std::string_view data, size_t match_start, size_t match_end, size_t value_start,
                  const std::vector<std::string>& keywords);
 
-// Only the match's line (used for exclude_keywords, which must not reach further).
+// Only the match's line and its table column's name (used for exclude_keywords, which must
+// not reach further: "version" above a value is not about the value).
 bool KeywordOnLine(std::string_view data, size_t match_start, size_t match_end,
                    const std::vector<std::string>& keywords);
+bool ColumnNameHasKeyword(std::string_view data, size_t value_start,
+                          const std::vector<std::string>& keywords);
 
 }  // namespace leaksweep
 

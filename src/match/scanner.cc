@@ -70,7 +70,8 @@ bool Accepts(const Rule& rule, std::string_view data, Match* match) {
     return false;
   }
   if (!rule.exclude_keywords.empty() &&
-      KeywordOnLine(data, match->start, match->end, rule.exclude_keywords)) {
+      (KeywordOnLine(data, match->start, match->end, rule.exclude_keywords) ||
+       ColumnNameHasKeyword(data, match->value_start, rule.exclude_keywords))) {
     return false;
   }
   for (const auto& validator : rule.validators) {

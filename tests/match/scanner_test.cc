@@ -128,6 +128,8 @@ TEST_CASE("exclude_keywords drop a match on their line only") {
   CHECK(Values(scanner, "host 93.184.216.34").size() == 1);
   CHECK(Values(scanner, "version 1.2.3.4").empty());
   CHECK(Values(scanner, "version: 2\nhost 93.184.216.34").size() == 1);
+  CHECK(Values(scanner, "host,app_version\n93.184.216.34,6.1.5.39\n") ==
+        std::vector<std::string>{"93.184.216.34"});  // the column named version is left out
 }
 
 TEST_CASE("the same value found by two rules is reported once, by the more specific rule") {
