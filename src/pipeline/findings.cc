@@ -81,24 +81,31 @@ std::vector<Located> Locate(std::string_view data, const std::vector<Match>& mat
             [](const Match* a, const Match* b) { return a->value_start < b->value_start; });
   std::vector<Located> located;
   LineTracker start_lines(data);
+  // Many values can share one long line (a minified file): its end and the characters counted
+  // so far are kept, so each value costs its own length, not the line's.
+  size_t line_start = std::string_view::npos, line_end = 0, counted_to = 0;
+  uint32_t counted_chars = 0;
   for (const Match* m : by_start) {
     start_lines.AdvanceTo(m->value_start);
-    Located entry{m,
-                  static_cast<size_t>(m - matches.data()),
-                  {},
-                  {},
-                  start_lines.line_start(),
-                  LineEnd(data, start_lines.line_start())};
-    entry.start = {
-        start_lines.line(),
-        CountChars(data.substr(entry.line_start, m->value_start - entry.line_start)) + 1};
+    if (start_lines.line_start() != line_start) {
+      line_start = start_lines.line_start();
+      line_end = LineEnd(data, line_start);
+      counted_to = line_start;
+      counted_chars = 0;
+    }
+    counted_chars += CountChars(data.substr(counted_to, m->value_start - counted_to));
+    counted_to = m->value_start;
+    Located entry{m, static_cast<size_t>(m - matches.data()), {}, {}, line_start, line_end};
+    entry.start = {start_lines.line(), counted_chars + 1};
     // The end line: count line breaks inside the value (multi-line values such as PEM blocks).
     size_t last = m->value_end - 1;
-    std::string_view inside = data.substr(m->value_start, last - m->value_start);
-    uint32_t breaks = static_cast<uint32_t>(std::count(inside.begin(), inside.end(), '\n'));
-    size_t end_line_start = breaks == 0 ? entry.line_start : data.rfind('\n', last - 1) + 1;
-    entry.end = {start_lines.line() + breaks,
-                 CountChars(data.substr(end_line_start, m->value_end - end_line_start))};
+    std::string_view value = data.substr(m->value_start, m->value_end - m->value_start);
+    uint32_t breaks = static_cast<uint32_t>(std::count(value.begin(), value.end() - 1, '\n'));
+    uint32_t end_column =
+        breaks == 0 ? counted_chars + CountChars(value)
+                    : CountChars(data.substr(data.rfind('\n', last - 1) + 1,
+                                             m->value_end - (data.rfind('\n', last - 1) + 1)));
+    entry.end = {start_lines.line() + breaks, end_column};
     located.push_back(entry);
   }
   return located;
@@ -132,9 +139,15 @@ std::string MaskedSnippet(const RuleSet& rules, std::string_view data, const Sni
                           const std::vector<Located>& all) {
   std::string out;
   size_t pos = window.from;
-  for (const Located& other : all) {  // `all` is sorted by value start
-    const Match& m = *other.match;
-    if (m.value_end <= pos || m.value_start >= window.to) continue;
+  // `all` is sorted by value start: begin at the first value that can reach the window (the
+  // one before it too, since a multi-line value may start earlier), stop past the window.
+  auto first =
+      std::lower_bound(all.begin(), all.end(), window.from,
+                       [](const Located& l, size_t at) { return l.match->value_start < at; });
+  if (first != all.begin()) --first;
+  for (auto it = first; it != all.end() && it->match->value_start < window.to; ++it) {
+    const Match& m = *it->match;
+    if (m.value_end <= pos) continue;
     size_t mask_from = std::max(pos, m.value_start);
     out.append(data.substr(pos, mask_from - pos));
     std::string_view value = data.substr(m.value_start, m.value_end - m.value_start);
@@ -296,6 +309,16 @@ FileFindings MakeFindings(const RuleSet& rules, std::string_view data, const Tex
   FileFindings result;
   std::vector<Located> located = Locate(data, scan.matches);
   const bool test_path = IsTestPath(path);
+  // Line-wide judgements, made once per line: many findings can share one long line.
+  size_t judged_line = std::string_view::npos;
+  bool line_allows = false, line_has_test_words = false;
+  auto judge_line = [&](const Located& at) {
+    if (at.line_start == judged_line) return;
+    judged_line = at.line_start;
+    std::string_view line = data.substr(at.line_start, at.line_end - at.line_start);
+    line_allows = HasInlineAllow(line);
+    line_has_test_words = HasTestWords(line);
+  };
   auto emit = [&](Finding finding, const Located& at, bool test_value) {
     SnippetWindow window = WindowFor(data, at);
     finding.redacted_value = Redact(finding.value, finding.category);
@@ -303,10 +326,10 @@ FileFindings MakeFindings(const RuleSet& rules, std::string_view data, const Tex
         Decorate(window, std::string(data.substr(window.from, window.to - window.from)));
     finding.redacted_snippet = Decorate(window, MaskedSnippet(rules, data, window, located));
     finding.fingerprint = Fingerprint(finding.category, finding.rule_id, finding.value, key);
-    std::string_view line = data.substr(at.line_start, at.line_end - at.line_start);
-    finding.likely_test = test_value || test_path || HasTestWords(line);
+    judge_line(at);
+    finding.likely_test = test_value || test_path || line_has_test_words;
     if (finding.likely_test) finding.confidence = Lower(finding.confidence);
-    switch (policy.Check(finding, line)) {
+    switch (policy.Check(finding, line_allows)) {
       case Suppression::kInline:
         ++result.suppressed.suppressed_inline;
         break;

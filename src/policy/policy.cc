@@ -150,8 +150,8 @@ Result<Policy> Policy::Make(const ProjectConfig& config,
   return policy;
 }
 
-Suppression Policy::Check(const Finding& finding, std::string_view line) const {
-  if (HasInlineAllow(line)) return Suppression::kInline;
+Suppression Policy::Check(const Finding& finding, bool line_allows) const {
+  if (line_allows) return Suppression::kInline;
   if (allow_->Allows(finding.value)) return Suppression::kConfig;
   if (baseline_.count(finding.fingerprint) != 0) return Suppression::kBaseline;
   return Suppression::kNone;

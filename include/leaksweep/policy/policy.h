@@ -52,8 +52,9 @@ class Policy {
   Policy(Policy&&) noexcept;
   Policy& operator=(Policy&&) noexcept;
 
-  // `line` is the full source line where the finding starts.
-  Suppression Check(const Finding& finding, std::string_view line) const;
+  // `line_allows` tells whether the finding's line carries an inline allow marker
+  // (HasInlineAllow), which callers compute once per line.
+  Suppression Check(const Finding& finding, bool line_allows) const;
 
  private:
   struct AllowPatterns;
