@@ -88,6 +88,18 @@ Verdict CheckPublicIpv4(std::string_view text) {
     uint32_t mask = range.prefix == 0 ? 0 : ~uint32_t(0) << (32 - range.prefix);
     if ((*address & mask) == range.network) return range.verdict;
   }
+  // Public resolvers everyone configures identify a service, not a person.
+  for (uint32_t resolver :
+       {Ip(1, 1, 1, 1), Ip(1, 0, 0, 1), Ip(8, 8, 8, 8), Ip(8, 8, 4, 4), Ip(9, 9, 9, 9),
+        Ip(149, 112, 112, 112), Ip(208, 67, 222, 222), Ip(208, 67, 220, 220), Ip(4, 2, 2, 2)}) {
+    if (*address == resolver) return Verdict::kReject;
+  }
+  // Made-up addresses: one octet repeated (3.3.3.3, 99.99.99.99) or counting up (1.2.3.4).
+  uint32_t a = *address >> 24, b = (*address >> 16) & 255, c = (*address >> 8) & 255,
+           d = *address & 255;
+  if ((a == b && b == c && c == d) || (b == a + 1 && c == b + 1 && d == c + 1)) {
+    return Verdict::kTestValue;
+  }
   return Verdict::kAccept;
 }
 

@@ -1,5 +1,7 @@
 #include "leaksweep/validate/validators.h"
 
+#include "leaksweep/core/base64.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -103,7 +105,9 @@ double ShannonEntropy(std::string_view text) {
   return entropy;
 }
 
-bool LooksLikePlaceholder(std::string_view value) {
+namespace {
+
+bool LooksLikePlaceholderText(std::string_view value) {
   if (IsTemplate(value) || IsRepeatedOrSequential(value)) return true;
   if (HasFillerRun(value, "x*.#", 4) || HasFillerRun(value, "0", 8)) return true;
   std::string lower = Lower(value);
@@ -111,6 +115,17 @@ bool LooksLikePlaceholder(std::string_view value) {
     if (lower.find(word) != std::string::npos) return true;
   }
   return false;
+}
+
+}  // namespace
+
+bool LooksLikePlaceholder(std::string_view value) {
+  if (LooksLikePlaceholderText(value)) return true;
+  // A stand-in written in base64 ("ZXhhbXBsZS1zZWNyZXQ=" is "example-secret").
+  if (value.size() < 12) return false;
+  std::optional<std::string> decoded = DecodeBase64(value);
+  return decoded && decoded->size() >= 8 && LooksLikeText(*decoded) &&
+         LooksLikePlaceholderText(*decoded);
 }
 
 namespace {

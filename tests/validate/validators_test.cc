@@ -25,7 +25,8 @@ TEST_CASE("placeholders are recognised") {
   for (const char* value :
        {"EXAMPLEKEY123", "your_api_key_here", "<your-token>", "${DB_PASSWORD}", "{{ secret }}",
         "$API_TOKEN", "xxxxxxxxxxxx", "****", "aaaaaaaa", "abcdefgh", "12345678", "87654321",
-        "changeme", "REDACTED", "%(password)s", "AKIAXXXXXXXXXXXXXXXX"}) {
+        "changeme", "REDACTED", "%(password)s", "AKIAXXXXXXXXXXXXXXXX",
+        "ZXhhbXBsZS1jb29raWUtc2VjcmV0enp6"}) {
     CAPTURE(value);
     CHECK(LooksLikePlaceholder(value));
   }
@@ -141,6 +142,9 @@ TEST_CASE("public IP addresses") {
     CHECK(CheckPublicIpv4(internal) == Verdict::kReject);
   }
   CHECK(CheckPublicIpv4("172.32.0.1") == Verdict::kAccept);
+  CHECK(CheckPublicIpv4("8.8.8.8") == Verdict::kReject);  // a public resolver, not a person
+  CHECK(CheckPublicIpv4("3.3.3.3") == Verdict::kTestValue);
+  CHECK(CheckPublicIpv4("2.3.4.5") == Verdict::kTestValue);
   CHECK(CheckPublicIpv4("192.0.2.10") == Verdict::kReject);  // documentation ranges
   CHECK(CheckPublicIpv4("203.0.113.7") == Verdict::kReject);
   CHECK(CheckPublicIpv4("1.2.3") == Verdict::kReject);
