@@ -12,6 +12,7 @@ int RunCli(int argc, char** argv) {
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
   ScanCommand scan(app);
+  GitCommand git(app);
   RulesCommand rules(app);
   try {
     app.parse(argc, argv);
@@ -22,6 +23,7 @@ int RunCli(int argc, char** argv) {
     return kExitUsage;
   }
   if (scan.selected()) return scan.Run();
+  if (git.selected()) return git.Run();
   if (rules.selected()) return rules.Run();
   return kExitUsage;
 }

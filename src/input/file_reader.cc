@@ -141,6 +141,10 @@ std::optional<std::string> DecodeUtf16WithBom(std::string_view data) {
   return out;
 }
 
+ReadResult PrepareText(std::string_view bytes, const ReadOptions& options, std::string* storage) {
+  return Normalize(options, bytes, storage);
+}
+
 ReadResult ReadFileForScan(const std::string& path, const ReadOptions& options,
                            std::string* storage) {
   if (path == "-") {

@@ -80,6 +80,8 @@ class HumanWriter : public ReportWriter {
     WriteScanned(summary.stats);
     WriteSkipped(summary.skipped);
     WriteErrors(summary.errors);
+    for (const std::string& note : summary.notes)
+      out_ << "note: " << SanitizeForTerminal(note) << '\n';
     out_.flush();
   }
 
@@ -110,7 +112,22 @@ class HumanWriter : public ReportWriter {
     WriteField("value", ShownValue(finding, options_));
     WriteField("snippet", ShownSnippet(finding, options_));
     if (!finding.encoding.empty()) WriteField("encoding", finding.encoding);
+    if (finding.git) WriteGit(*finding.git);
     WriteField("fingerprint", finding.fingerprint);
+  }
+
+  void WriteGit(const GitProvenance& git) {
+    if (git.commit.empty()) {
+      WriteField("blob", git.blob + " (not reachable from any ref)");
+      return;
+    }
+    WriteField("commit", git.commit.substr(0, 12) + " " + git.date + " " + git.author_name + " <" +
+                             git.author_email + ">: " + git.summary);
+    WriteField("in HEAD", git.in_head ? "yes" : "no: removed, but still in history (rotate it)");
+    if (git.paths > 1 || git.commits > 1) {
+      WriteField("also", std::to_string(git.paths) + " paths, " + std::to_string(git.commits) +
+                             " commits hold this blob");
+    }
   }
 
   void WriteField(std::string_view name, std::string_view text) {

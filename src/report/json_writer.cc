@@ -9,6 +9,19 @@
 namespace leaksweep::report_internal {
 namespace {
 
+// Git scans: where the finding's blob came from.
+void WriteGitProvenance(JsonBuilder& json, const GitProvenance& git) {
+  json.Key("commit").String(git.commit);
+  json.Key("author").String(git.author_name);
+  json.Key("author_email").String(git.author_email);
+  json.Key("date").String(git.date);
+  json.Key("commit_summary").String(git.summary);
+  json.Key("in_head").Bool(git.in_head);
+  json.Key("blob").String(git.blob);
+  json.Key("blob_paths").Uint(git.paths);
+  json.Key("blob_commits").Uint(git.commits);
+}
+
 void WriteFinding(JsonBuilder& json, const Finding& finding, const ReportOptions& options) {
   json.BeginObject();
   json.Key("rule_id").String(finding.rule_id);
@@ -26,6 +39,7 @@ void WriteFinding(JsonBuilder& json, const Finding& finding, const ReportOptions
   json.Key("snippet").String(ShownSnippet(finding, options));
   json.Key("fingerprint").String(finding.fingerprint);
   if (!finding.encoding.empty()) json.Key("encoding").String(finding.encoding);
+  if (finding.git) WriteGitProvenance(json, *finding.git);
   json.EndObject();
 }
 
@@ -88,6 +102,11 @@ class JsonWriter : public ReportWriter {
     WriteSkipped(json, summary.skipped);
     json.Key("errors");
     WriteErrors(json, summary.errors);
+    if (!summary.notes.empty()) {
+      json.Key("notes").BeginArray();
+      for (const std::string& note : summary.notes) json.String(note);
+      json.EndArray();
+    }
     json.EndObject();
     out_ << json.str() << '\n';
     out_.flush();

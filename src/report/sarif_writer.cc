@@ -162,6 +162,11 @@ void WriteResult(JsonBuilder& json, const Finding& finding, std::optional<size_t
   json.Key("confidence").String(ToString(finding.confidence));
   json.Key("likely_test").Bool(finding.likely_test);
   if (!finding.encoding.empty()) json.Key("encoding").String(finding.encoding);
+  if (finding.git) {
+    json.Key("commit").String(finding.git->commit);
+    json.Key("in_head").Bool(finding.git->in_head);
+    json.Key("blob").String(finding.git->blob);
+  }
   json.Key("category").String(ToString(finding.category));
   json.Key("severity").String(ToString(finding.severity));
   json.EndObject();

@@ -1,6 +1,7 @@
 // The command-line front end: one class per subcommand behind RunCli's dispatch.
 //
 //   leaksweep scan [PATH...]      scan files and directories (a checkout)
+//   leaksweep git [REPO]          scan a repository's whole history
 //   leaksweep rules list          list the loaded rules
 //   leaksweep rules check [DIR]   load, compile and run every rule's examples
 //
@@ -18,6 +19,26 @@ namespace leaksweep {
 
 int RunCli(int argc, char** argv);
 
+// Flags shared by every command that scans (scan, git): raw, as typed.
+struct ScanFlags {
+  std::string format = "human";
+  std::string output;
+  bool show_secrets = false;
+  std::vector<std::string> rule_paths;
+  std::string config;
+  std::string baseline;
+  std::string fail_on = "low";
+  bool fail_on_error = false;
+  unsigned threads = 0;  // 0: all cores
+  std::string max_file_size = "32M";
+  bool scan_binary = false;
+  bool no_cache = false;
+  std::string color = "auto";
+  std::string progress = "auto";
+
+  void Register(CLI::App* command);
+};
+
 class ScanCommand {
  public:
   explicit ScanCommand(CLI::App& parent);
@@ -26,22 +47,22 @@ class ScanCommand {
 
  private:
   CLI::App* command_;
+  ScanFlags flags_;
   std::vector<std::string> paths_{"."};
-  std::string format_ = "human";
-  std::string output_;
-  bool show_secrets_ = false;
-  std::vector<std::string> rule_paths_;
-  std::string config_;
-  std::string baseline_;
-  std::string fail_on_ = "low";
-  bool fail_on_error_ = false;
-  unsigned threads_ = 0;  // 0: all cores
-  std::string max_file_size_ = "32M";
-  bool scan_binary_ = false;
   std::vector<std::string> excludes_, includes_;
-  bool no_cache_ = false;
-  std::string color_ = "auto";
-  std::string progress_ = "auto";
+};
+
+class GitCommand {
+ public:
+  explicit GitCommand(CLI::App& parent);
+  bool selected() const { return command_->parsed(); }
+  int Run();
+
+ private:
+  CLI::App* command_;
+  ScanFlags flags_;
+  std::string repository_ = ".";
+  bool all_objects_ = false;
 };
 
 class RulesCommand {

@@ -5,12 +5,17 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "leaksweep/core/report_data.h"
 #include "leaksweep/core/status.h"
 #include "leaksweep/match/engine.h"
+#include "leaksweep/pipeline/findings.h"
+#include "leaksweep/policy/policy.h"
+#include "leaksweep/report/writer.h"
 #include "leaksweep/rules/rule.h"
 
 namespace leaksweep {
@@ -48,6 +53,46 @@ class ReportDestination {
 
 // Parses sizes such as 32M, 512K, 1G, 1048576.
 Result<uint64_t> ParseSize(const std::string& text);
+
+struct ScanFlags;
+
+// Everything a scan needs besides its input, validated and loaded from ScanFlags: the report
+// writer (on its destination), the engine, the policy, the fingerprint key.
+struct ScanSetup {
+  ProjectConfig config;
+  Severity fail_on = Severity::kLow;
+  uint64_t max_file_size = 0;
+  unsigned threads = 1;
+  bool progress = false;
+  std::shared_ptr<const Engine> engine;
+  Policy policy;
+  std::optional<FingerprintKey> key;
+  std::unique_ptr<ReportDestination> destination;
+  std::unique_ptr<ReportWriter> writer;
+};
+
+// `config_roots`: where to look for .leaksweep.yaml when --config is not given.
+Result<ScanSetup> PrepareScan(const ScanFlags& flags, const std::vector<std::string>& config_roots);
+
+// Wraps the setup's writer, remembering the severities it reported, for the exit code.
+class SeverityTracker : public ReportWriter {
+ public:
+  explicit SeverityTracker(ReportWriter& inner) : inner_(inner) {}
+  void AddFinding(const Finding& finding) override;
+  void Finish(const ScanSummary& summary) override { inner_.Finish(summary); }
+  bool AnyAtOrAbove(Severity threshold) const;
+
+ private:
+  ReportWriter& inner_;
+  std::vector<Severity> severities_;
+};
+
+// Closes the report and turns the outcome into an exit code.
+int FinishScan(ScanSetup& setup, const ScanFlags& flags, const ScanSummary& summary,
+               const SeverityTracker& tracker);
+
+// Prints "leaksweep: MESSAGE" on stderr and returns kExitUsage.
+int ConfigError(const std::string& message);
 
 }  // namespace leaksweep
 

@@ -7,6 +7,7 @@
 #define LEAKSWEEP_CORE_FINDING_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "leaksweep/core/types.h"
@@ -18,6 +19,19 @@ struct Position {
   uint32_t line = 0;
   uint32_t column = 0;
   auto operator<=>(const Position&) const = default;
+};
+
+// Where in git history a finding's blob came from (git scans only).
+struct GitProvenance {
+  std::string blob;    // the blob's id
+  std::string commit;  // the commit that introduced the blob
+  std::string author_name;
+  std::string author_email;
+  std::string date;      // author date, ISO 8601
+  std::string summary;   // the commit's first message line
+  bool in_head = false;  // still present at HEAD; false: removed, but in history
+  uint32_t paths = 1;    // distinct paths the blob was seen under
+  uint32_t commits = 1;  // commits that added, moved or copied the blob
 };
 
 struct Finding {
@@ -42,6 +56,7 @@ struct Finding {
   // How the value was stored in the file when it was found by decoding ("base64"), else empty.
   // The position is then that of the encoded text.
   std::string encoding;
+  std::optional<GitProvenance> git;  // set by git scans
 };
 
 }  // namespace leaksweep

@@ -52,6 +52,7 @@ struct ScanSummary {
   ScanStats stats;
   std::vector<SkippedFile> skipped;
   std::vector<ScanError> errors;
+  std::vector<std::string> notes;  // facts about the scan worth knowing (e.g. a shallow clone)
 };
 
 }  // namespace leaksweep

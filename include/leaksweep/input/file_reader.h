@@ -36,6 +36,10 @@ struct ReadResult {
 ReadResult ReadFileForScan(const std::string& path, const ReadOptions& options,
                            std::string* storage);
 
+// Turns bytes read from anywhere (a file, a git blob) into the text to scan, as
+// ReadFileForScan does: UTF-16 decoded (into `storage`), UTF-8 BOM dropped, binary skipped.
+ReadResult PrepareText(std::string_view bytes, const ReadOptions& options, std::string* storage);
+
 // True when `data` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view data);
 

@@ -1,0 +1,92 @@
+// Git history input: which blobs a repository holds, where each first came from, and reading
+// them. libgit2 stays inside this module.
+//
+// EnumerateGit() walks every commit reachable from every ref (branches, tags, remote-tracking
+// refs, notes, stash) oldest first (topological order, parents before children), and each
+// commit's tree, skipping subtrees already seen in an earlier commit. So every distinct blob is
+// met first in the commit that introduced it — through a merge, on the side that added it — and
+// is listed once however many commits and paths hold it. One pass; no diffs.
+//
+// GitBlobReader reads blob contents; it owns its own libgit2 repository handle, since libgit2
+// objects must not be shared between threads: make one reader per worker thread.
+#ifndef LEAKSWEEP_INPUT_GIT_INVENTORY_H_
+#define LEAKSWEEP_INPUT_GIT_INVENTORY_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "leaksweep/core/report_data.h"
+#include "leaksweep/core/status.h"
+
+namespace leaksweep {
+
+// A git object id (SHA-1).
+struct GitOid {
+  std::array<uint8_t, 20> bytes{};
+  std::string Hex() const;
+  auto operator<=>(const GitOid&) const = default;
+};
+
+struct CommitInfo {
+  GitOid id;
+  std::string author_name;
+  std::string author_email;
+  std::string date;     // author date, ISO 8601 with the author's offset
+  std::string summary;  // first line of the message
+};
+
+// A distinct blob and where it was first seen.
+struct BlobOrigin {
+  GitOid id;
+  uint32_t commit = 0;   // index into GitInventory::commits: the commit that introduced it
+  std::string path;      // its path in that commit
+  uint32_t paths = 1;    // distinct paths it was seen under
+  uint32_t commits = 1;  // commits whose new trees hold it (it was added, moved or copied)
+  bool in_head = false;  // present in HEAD's tree
+};
+
+struct GitInventory {
+  std::string repository;  // the path given, for reports
+  std::vector<CommitInfo> commits;
+  std::vector<BlobOrigin> blobs;  // in the order first met: commits oldest first
+  bool shallow = false;
+  bool empty = false;             // no commits at all
+  std::vector<ScanError> errors;  // objects that could not be read; enumeration went on
+};
+
+struct GitEnumerateOptions {
+  // Also list blobs no ref reaches (dangling, unreachable): their origin is unknown (commit
+  // index kNoCommit, empty path).
+  bool all_objects = false;
+};
+
+inline constexpr uint32_t kNoCommit = UINT32_MAX;
+
+// `path` is a working copy or a bare repository (found with the usual discovery from `path`).
+Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOptions& options);
+
+class GitBlobReader {
+ public:
+  static Result<std::unique_ptr<GitBlobReader>> Open(const std::string& path);
+  ~GitBlobReader();
+  GitBlobReader(const GitBlobReader&) = delete;
+  GitBlobReader& operator=(const GitBlobReader&) = delete;
+
+  // Reads blob `id` into `storage` and returns its contents, or an error naming the object.
+  Result<std::string_view> Read(const GitOid& id, std::string* storage);
+  // The blob's size without reading it (from its header), for the size limit.
+  Result<uint64_t> Size(const GitOid& id);
+
+ private:
+  struct Handles;
+  explicit GitBlobReader(std::unique_ptr<Handles> handles);
+  std::unique_ptr<Handles> handles_;
+};
+
+}  // namespace leaksweep
+
+#endif  // LEAKSWEEP_INPUT_GIT_INVENTORY_H_

@@ -1,0 +1,38 @@
+// Scanning a repository's history: every distinct blob once, in parallel, with provenance.
+//
+//   EnumerateGit (1 thread: commits oldest first, new trees only)
+//     -> N workers, each with its own GitBlobReader and Scanner, take blobs by index
+//     -> findings carry where the blob came from (commit, author, date, path, in_head)
+//     -> writer, in blob order (the order blobs were first met), so reports are deterministic.
+#ifndef LEAKSWEEP_PIPELINE_GIT_SCAN_H_
+#define LEAKSWEEP_PIPELINE_GIT_SCAN_H_
+
+#include <memory>
+#include <string>
+
+#include "leaksweep/core/report_data.h"
+#include "leaksweep/input/file_reader.h"
+#include "leaksweep/input/git_inventory.h"
+#include "leaksweep/match/engine.h"
+#include "leaksweep/pipeline/findings.h"
+#include "leaksweep/policy/policy.h"
+#include "leaksweep/report/writer.h"
+
+namespace leaksweep {
+
+struct GitScanOptions {
+  std::string repository = ".";
+  GitEnumerateOptions enumerate;
+  ReadOptions read;  // size limit and binary skipping apply to blobs
+  unsigned threads = 1;
+  bool progress = false;  // blobs and bytes done out of total on stderr
+};
+
+// Returns the summary, or an error when the repository cannot be opened. Unreadable objects are
+// listed as errors with their ids and the scan goes on.
+Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const Engine> engine,
+                            const Policy& policy, const FingerprintKey& key, ReportWriter& writer);
+
+}  // namespace leaksweep
+
+#endif  // LEAKSWEEP_PIPELINE_GIT_SCAN_H_

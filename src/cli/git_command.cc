@@ -1,0 +1,35 @@
+// `leaksweep git [REPO]`: every blob ever committed, with where it came from.
+#include "leaksweep/cli/commands.h"
+#include "leaksweep/cli/common.h"
+#include "leaksweep/pipeline/git_scan.h"
+
+namespace leaksweep {
+
+GitCommand::GitCommand(CLI::App& parent) {
+  command_ = parent.add_subcommand(
+      "git", "Scan a git repository's history: every blob reachable from any ref, once");
+  command_->add_option("repo", repository_, "A working copy or bare repository (default: .)")
+      ->capture_default_str();
+  flags_.Register(command_);
+  command_->add_flag("--all-objects", all_objects_,
+                     "Also scan blobs no ref reaches (dangling objects from rewritten history)");
+}
+
+int GitCommand::Run() {
+  Result<ScanSetup> setup = PrepareScan(flags_, {repository_});
+  if (!setup.ok()) return ConfigError(setup.status().message());
+  GitScanOptions options;
+  options.repository = repository_;
+  options.enumerate.all_objects = all_objects_;
+  options.read.max_file_size = setup->max_file_size;
+  options.read.scan_binary = flags_.scan_binary;
+  options.threads = setup->threads;
+  options.progress = setup->progress;
+  SeverityTracker tracker(*setup->writer);
+  Result<ScanSummary> summary =
+      ScanGit(options, setup->engine, setup->policy, *setup->key, tracker);
+  if (!summary.ok()) return ConfigError(summary.status().message());
+  return FinishScan(setup.value(), flags_, summary.value(), tracker);
+}
+
+}  // namespace leaksweep

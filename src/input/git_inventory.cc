@@ -1,0 +1,338 @@
+#include "leaksweep/input/git_inventory.h"
+
+#include <git2.h>
+
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace leaksweep {
+namespace {
+
+// libgit2's global state, counted: every user holds one while it uses the library.
+class LibGit2 {
+ public:
+  LibGit2() {
+    git_libgit2_init();
+    // Object ids are checked by the pack's own checksums; re-hashing every object read costs
+    // more than the scan (libgit2's default), and a corrupt object fails to inflate anyway.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+  }
+  ~LibGit2() { git_libgit2_shutdown(); }
+  LibGit2(const LibGit2&) = delete;
+  LibGit2& operator=(const LibGit2&) = delete;
+};
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
+using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
+using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
+using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb, git_odb_free>>;
+using OdbObjectPtr = std::unique_ptr<git_odb_object, Deleter<git_odb_object, git_odb_object_free>>;
+using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
+
+// libgit2's message for the last error on this thread (it is thread-local).
+std::string LastError() {
+  const git_error* error = git_error_last();
+  return error != nullptr && error->message != nullptr ? error->message : "unknown error";
+}
+
+GitOid FromGit(const git_oid* oid) {
+  GitOid id;
+  std::memcpy(id.bytes.data(), oid->id, 20);
+  return id;
+}
+
+git_oid ToGit(const GitOid& id) {
+  git_oid oid;
+  std::memcpy(oid.id, id.bytes.data(), 20);
+  return oid;
+}
+
+struct OidHash {
+  size_t operator()(const GitOid& id) const {
+    size_t h;
+    std::memcpy(&h, id.bytes.data(), sizeof h);
+    return h;
+  }
+};
+
+Result<RepositoryPtr> OpenRepository(const std::string& path) {
+  git_repository* repo = nullptr;
+  if (git_repository_open_ext(&repo, path.c_str(), 0, nullptr) != 0) {
+    return Status::Error(path + ": not a git repository (" + LastError() + ")");
+  }
+  return RepositoryPtr(repo);
+}
+
+std::string FormatDate(const git_time& when) {
+  std::time_t local = static_cast<std::time_t>(when.time) + when.offset * 60;
+  std::tm parts;
+  gmtime_r(&local, &parts);
+  char buffer[40];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &parts);
+  int offset = when.offset < 0 ? -when.offset : when.offset;
+  char zone[8];
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", when.offset < 0 ? '-' : '+', offset / 60,
+                offset % 60);
+  return std::string(buffer) + zone;
+}
+
+CommitInfo DescribeCommit(git_commit* commit) {
+  CommitInfo info;
+  info.id = FromGit(git_commit_id(commit));
+  const git_signature* author = git_commit_author(commit);
+  if (author != nullptr) {
+    info.author_name = author->name != nullptr ? author->name : "";
+    info.author_email = author->email != nullptr ? author->email : "";
+    info.date = FormatDate(author->when);
+  }
+  const char* summary = git_commit_summary(commit);
+  info.summary = summary != nullptr ? summary : "";
+  return info;
+}
+
+// Builds the inventory: one pass over commits, oldest first, and their new trees.
+class Enumerator {
+ public:
+  Enumerator(git_repository* repo, GitInventory* inventory) : repo_(repo), inventory_(inventory) {}
+
+  void WalkCommits() {
+    git_revwalk* raw = nullptr;
+    if (git_revwalk_new(&raw, repo_) != 0) return Error("", "cannot walk commits: " + LastError());
+    RevwalkPtr walk(raw);
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    if (git_revwalk_push_glob(walk.get(), "*") != 0)
+      Error("refs", "cannot read refs: " + LastError());
+    git_revwalk_push_head(walk.get());  // a detached HEAD too; an unborn one is no error here
+    git_error_clear();
+    git_oid oid;
+    while (true) {
+      int rc = git_revwalk_next(&oid, walk.get());
+      if (rc == GIT_ITEROVER) break;
+      if (rc != 0) {
+        Error("", "commit walk stopped: " + LastError());
+        break;
+      }
+      VisitCommit(&oid);
+    }
+  }
+
+  void MarkHead() {
+    git_reference* raw = nullptr;
+    if (git_repository_head(&raw, repo_) != 0) return;  // unborn or detached-and-missing
+    ReferencePtr head(raw);
+    git_object* peeled = nullptr;
+    if (git_reference_peel(&peeled, head.get(), GIT_OBJECT_TREE) != 0) return;
+    TreePtr tree(reinterpret_cast<git_tree*>(peeled));
+    std::unordered_set<GitOid, OidHash> seen_trees;
+    MarkTree(tree.get(), &seen_trees);
+  }
+
+  void AddUnreachableBlobs() {
+    git_odb* raw = nullptr;
+    if (git_repository_odb(&raw, repo_) != 0) return Error("", "cannot open object database");
+    OdbPtr odb(raw);
+    std::vector<GitOid> all;
+    git_odb_foreach(
+        odb.get(),
+        [](const git_oid* id, void* payload) {
+          static_cast<std::vector<GitOid>*>(payload)->push_back(FromGit(id));
+          return 0;
+        },
+        &all);
+    for (const GitOid& id : all) {
+      if (index_.count(id) != 0) continue;
+      size_t size = 0;
+      git_object_t type;
+      git_oid oid = ToGit(id);
+      if (git_odb_read_header(&size, &type, odb.get(), &oid) != 0) {
+        Error(id.Hex(), "cannot read object: " + LastError());
+        continue;
+      }
+      if (type != GIT_OBJECT_BLOB) continue;
+      index_[id] = inventory_->blobs.size();
+      BlobOrigin origin;
+      origin.id = id;
+      origin.commit = kNoCommit;
+      inventory_->blobs.push_back(std::move(origin));
+    }
+  }
+
+ private:
+  void Error(const std::string& where, const std::string& message) {
+    inventory_->errors.push_back({where, message});
+  }
+
+  void VisitCommit(const git_oid* oid) {
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo_, oid) != 0) {
+      return Error(FromGit(oid).Hex(), "cannot read commit: " + LastError());
+    }
+    CommitPtr commit(raw);
+    commit_index_ = static_cast<uint32_t>(inventory_->commits.size());
+    inventory_->commits.push_back(DescribeCommit(commit.get()));
+    git_tree* tree_raw = nullptr;
+    if (git_commit_tree(&tree_raw, commit.get()) != 0) {
+      return Error(FromGit(oid).Hex(), "cannot read tree of commit: " + LastError());
+    }
+    TreePtr tree(tree_raw);
+    if (seen_trees_.insert(FromGit(git_tree_id(tree.get()))).second) VisitTree(tree.get(), "");
+  }
+
+  void VisitTree(git_tree* tree, const std::string& prefix) {
+    size_t count = git_tree_entrycount(tree);
+    for (size_t i = 0; i < count; ++i) {
+      const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
+      std::string path = prefix + git_tree_entry_name(entry);
+      GitOid id = FromGit(git_tree_entry_id(entry));
+      switch (git_tree_entry_type(entry)) {
+        case GIT_OBJECT_TREE: {
+          if (!seen_trees_.insert(id).second) break;  // met in an earlier commit: nothing new
+          git_tree* sub_raw = nullptr;
+          if (git_tree_lookup(&sub_raw, repo_, git_tree_entry_id(entry)) != 0) {
+            Error(id.Hex(), "cannot read tree '" + path + "': " + LastError());
+            break;
+          }
+          TreePtr sub(sub_raw);
+          VisitTree(sub.get(), path + "/");
+          break;
+        }
+        case GIT_OBJECT_BLOB:
+          RecordBlob(id, path);
+          break;
+        default:  // submodule commits belong to other repositories
+          break;
+      }
+    }
+  }
+
+  void RecordBlob(const GitOid& id, const std::string& path) {
+    auto [it, inserted] = index_.try_emplace(id, inventory_->blobs.size());
+    if (inserted) {
+      BlobOrigin origin;
+      origin.id = id;
+      origin.commit = commit_index_;
+      origin.path = path;
+      inventory_->blobs.push_back(std::move(origin));
+      last_commit_.push_back(commit_index_);
+      paths_seen_.insert(PathKey(it->second, path));
+      return;
+    }
+    BlobOrigin& origin = inventory_->blobs[it->second];
+    if (paths_seen_.insert(PathKey(it->second, path)).second) ++origin.paths;
+    if (last_commit_[it->second] != commit_index_) {
+      last_commit_[it->second] = commit_index_;
+      ++origin.commits;
+    }
+  }
+
+  static uint64_t PathKey(size_t blob, const std::string& path) {
+    return std::hash<std::string>{}(path)*1000003u ^ blob;
+  }
+
+  void MarkTree(git_tree* tree, std::unordered_set<GitOid, OidHash>* seen) {
+    size_t count = git_tree_entrycount(tree);
+    for (size_t i = 0; i < count; ++i) {
+      const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
+      GitOid id = FromGit(git_tree_entry_id(entry));
+      if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
+        if (auto it = index_.find(id); it != index_.end())
+          inventory_->blobs[it->second].in_head = true;
+      } else if (git_tree_entry_type(entry) == GIT_OBJECT_TREE && seen->insert(id).second) {
+        git_tree* sub_raw = nullptr;
+        if (git_tree_lookup(&sub_raw, repo_, git_tree_entry_id(entry)) != 0) continue;
+        TreePtr sub(sub_raw);
+        MarkTree(sub.get(), seen);
+      }
+    }
+  }
+
+  git_repository* repo_;
+  GitInventory* inventory_;
+  uint32_t commit_index_ = 0;
+  std::unordered_map<GitOid, size_t, OidHash> index_;  // blob id -> index in inventory_->blobs
+  std::vector<uint32_t> last_commit_;                  // per blob: last commit that counted it
+  std::unordered_set<uint64_t> paths_seen_;            // (blob, path) pairs already counted
+  std::unordered_set<GitOid, OidHash> seen_trees_;
+};
+
+}  // namespace
+
+std::string GitOid::Hex() const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (uint8_t byte : bytes) {
+    hex.push_back(kHex[byte >> 4]);
+    hex.push_back(kHex[byte & 15]);
+  }
+  return hex;
+}
+
+Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOptions& options) {
+  LibGit2 library;
+  Result<RepositoryPtr> repo = OpenRepository(path);
+  if (!repo.ok()) return repo.status();
+  GitInventory inventory;
+  inventory.repository = path;
+  inventory.shallow = git_repository_is_shallow(repo->get()) == 1;
+  Enumerator enumerator(repo->get(), &inventory);
+  enumerator.WalkCommits();
+  inventory.empty = inventory.commits.empty();
+  enumerator.MarkHead();
+  if (options.all_objects) enumerator.AddUnreachableBlobs();
+  return inventory;
+}
+
+struct GitBlobReader::Handles {
+  LibGit2 library;
+  RepositoryPtr repo;
+  OdbPtr odb;
+  OdbObjectPtr current;  // the last blob read; its data backs the view Read() returned
+};
+
+GitBlobReader::GitBlobReader(std::unique_ptr<Handles> handles) : handles_(std::move(handles)) {}
+GitBlobReader::~GitBlobReader() = default;
+
+Result<std::unique_ptr<GitBlobReader>> GitBlobReader::Open(const std::string& path) {
+  auto handles = std::make_unique<Handles>();
+  Result<RepositoryPtr> repo = OpenRepository(path);
+  if (!repo.ok()) return repo.status();
+  handles->repo = std::move(repo).value();
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, handles->repo.get()) != 0) {
+    return Status::Error(path + ": cannot open object database: " + LastError());
+  }
+  handles->odb.reset(odb);
+  return std::unique_ptr<GitBlobReader>(new GitBlobReader(std::move(handles)));
+}
+
+Result<std::string_view> GitBlobReader::Read(const GitOid& id, std::string* /*storage*/) {
+  handles_->current.reset();
+  git_oid oid = ToGit(id);
+  git_odb_object* object = nullptr;
+  if (git_odb_read(&object, handles_->odb.get(), &oid) != 0) {
+    return Status::Error("cannot read object: " + LastError());
+  }
+  handles_->current.reset(object);
+  return std::string_view(static_cast<const char*>(git_odb_object_data(object)),
+                          git_odb_object_size(object));
+}
+
+Result<uint64_t> GitBlobReader::Size(const GitOid& id) {
+  size_t size = 0;
+  git_object_t type;
+  git_oid oid = ToGit(id);
+  if (git_odb_read_header(&size, &type, handles_->odb.get(), &oid) != 0) {
+    return Status::Error("cannot read object header: " + LastError());
+  }
+  return static_cast<uint64_t>(size);
+}
+
+}  // namespace leaksweep

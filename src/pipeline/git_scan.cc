@@ -1,0 +1,172 @@
+#include "leaksweep/pipeline/git_scan.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <thread>
+
+#include "leaksweep/core/version.h"
+#include "leaksweep/match/scanner.h"
+
+namespace leaksweep {
+namespace {
+
+struct BlobResult {
+  bool scanned = false;
+  uint64_t bytes = 0;
+  FileFindings findings;
+  std::optional<SkippedFile> skipped;
+  std::vector<ScanError> errors;
+};
+
+// What reports call a blob: its path where it was introduced, or its id when no ref reaches it.
+std::string DisplayPath(const BlobOrigin& blob) {
+  return blob.path.empty() ? "blob:" + blob.id.Hex() : blob.path;
+}
+
+GitProvenance ProvenanceOf(const GitInventory& inventory, const BlobOrigin& blob) {
+  GitProvenance provenance;
+  provenance.blob = blob.id.Hex();
+  provenance.in_head = blob.in_head;
+  provenance.paths = blob.paths;
+  provenance.commits = blob.commit == kNoCommit ? 0 : blob.commits;
+  if (blob.commit != kNoCommit) {
+    const CommitInfo& commit = inventory.commits[blob.commit];
+    provenance.commit = commit.id.Hex();
+    provenance.author_name = commit.author_name;
+    provenance.author_email = commit.author_email;
+    provenance.date = commit.date;
+    provenance.summary = commit.summary;
+  }
+  return provenance;
+}
+
+BlobResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
+                    const GitScanOptions& options, GitBlobReader& reader, Scanner& scanner,
+                    const Policy& policy, const FingerprintKey& key, std::string* storage) {
+  BlobResult result;
+  std::string path = DisplayPath(blob);
+  Result<uint64_t> size = reader.Size(blob.id);
+  if (!size.ok()) {
+    result.errors.push_back({blob.id.Hex(), size.status().message()});
+    return result;
+  }
+  if (size.value() > options.read.max_file_size) {
+    result.skipped = SkippedFile{path, SkipReason::kTooLarge};
+    return result;
+  }
+  Result<std::string_view> bytes = reader.Read(blob.id, storage);
+  if (!bytes.ok()) {
+    result.errors.push_back({blob.id.Hex(), bytes.status().message()});
+    return result;
+  }
+  ReadResult text = PrepareText(bytes.value(), options.read, storage);
+  if (text.outcome == ReadOutcome::kSkipped) {
+    result.skipped = SkippedFile{path, text.skip_reason};
+    return result;
+  }
+  result.scanned = true;
+  result.bytes = text.text.size();
+  std::string_view view = text.text;
+  std::string converted;
+  Result<TextScan> scan = ScanText(scanner, &view, &converted);
+  if (!scan.ok()) {
+    result.errors.push_back({path, scan.status().message()});
+    return result;
+  }
+  if (scan->truncated) {
+    result.errors.push_back({path, "too many matches: results for this blob are truncated"});
+  }
+  result.findings = MakeFindings(scanner.engine().rules(), view, scan.value(), path, policy, key);
+  GitProvenance provenance = ProvenanceOf(inventory, blob);
+  for (Finding& finding : result.findings.findings) finding.git = provenance;
+  return result;
+}
+
+void PrintProgress(size_t done, size_t total, uint64_t bytes,
+                   std::chrono::steady_clock::time_point start, bool final_line) {
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double rate = seconds > 0 ? bytes / 1e6 / seconds : 0;
+  double eta = done > 0 && done < total ? seconds * (total - done) / done : 0;
+  std::fprintf(stderr, "\r\033[Kblobs %zu/%zu, %.1f MB, %.1f MB/s, ETA %.0f s%s", done, total,
+               bytes / 1e6, rate, eta, final_line ? "\n" : "");
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const Engine> engine,
+                            const Policy& policy, const FingerprintKey& key, ReportWriter& writer) {
+  Result<GitInventory> inventory = EnumerateGit(options.repository, options.enumerate);
+  if (!inventory.ok()) return inventory.status();
+  const std::vector<BlobOrigin>& blobs = inventory->blobs;
+
+  std::vector<BlobResult> results(blobs.size());
+  std::atomic<size_t> next{0}, done{0};
+  std::atomic<uint64_t> bytes_done{0};
+  std::vector<ScanError> open_errors(std::max(1u, options.threads));
+  std::vector<std::thread> workers;
+  for (unsigned w = 0; w < std::max(1u, options.threads); ++w) {
+    workers.emplace_back([&, w] {
+      Result<std::unique_ptr<GitBlobReader>> reader = GitBlobReader::Open(options.repository);
+      if (!reader.ok()) {
+        open_errors[w] = {options.repository, reader.status().message()};
+        return;
+      }
+      Scanner scanner(engine);
+      std::string storage;
+      for (size_t i = next++; i < blobs.size(); i = next++) {
+        results[i] = ScanBlob(inventory.value(), blobs[i], options, *reader.value(), scanner,
+                              policy, key, &storage);
+        bytes_done += results[i].bytes;
+        ++done;
+      }
+    });
+  }
+  auto start = std::chrono::steady_clock::now();
+  if (options.progress) {
+    while (done.load() < blobs.size() && next.load() <= blobs.size()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      PrintProgress(done.load(), blobs.size(), bytes_done.load(), start, false);
+      bool all_failed = true;
+      for (const auto& e : open_errors) all_failed = all_failed && !e.message.empty();
+      if (all_failed) break;
+    }
+  }
+  for (std::thread& worker : workers) worker.join();
+  if (options.progress) PrintProgress(done.load(), blobs.size(), bytes_done.load(), start, true);
+
+  ScanSummary summary;
+  summary.tool_version = kVersion;
+  summary.rules_digest = engine->rules().digest();
+  summary.rules = engine->rules().Infos();
+  for (const ScanError& error : open_errors) {
+    if (!error.message.empty()) return Status::Error(error.message);
+  }
+  summary.errors = inventory->errors;
+  if (inventory->shallow) {
+    summary.notes.push_back("shallow clone: history before the shallow boundary is not scanned");
+  }
+  if (inventory->empty) summary.notes.push_back("empty repository: no commits");
+  for (BlobResult& result : results) {
+    ScanStats& stats = summary.stats;
+    if (result.scanned) {
+      ++stats.files_scanned;
+      stats.bytes_scanned += result.bytes;
+    }
+    stats.suppressed_inline += result.findings.suppressed.suppressed_inline;
+    stats.suppressed_config += result.findings.suppressed.suppressed_config;
+    stats.suppressed_baseline += result.findings.suppressed.suppressed_baseline;
+    for (const Finding& finding : result.findings.findings) {
+      writer.AddFinding(finding);
+      ++stats.findings;
+    }
+    if (result.skipped) summary.skipped.push_back(std::move(*result.skipped));
+    for (ScanError& error : result.errors) summary.errors.push_back(std::move(error));
+  }
+  writer.Finish(summary);
+  return summary;
+}
+
+}  // namespace leaksweep
