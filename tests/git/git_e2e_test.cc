@@ -1,0 +1,265 @@
+// `leaksweep git` on real repositories made with the git command line at test time.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "test_util.h"
+
+using leaksweep::testing::CommandResult;
+using leaksweep::testing::Run;
+using leaksweep::testing::RunLeaksweep;
+using leaksweep::testing::RunOptions;
+using leaksweep::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Synthetic AWS key ids, one per scenario.
+const std::string kKeyA = "AKIAQWB5PDKHX6PYGPAN";
+const std::string kKeyB = "AKIA2RLYKEI4IIAANNKK";
+const std::string kKeyC = "AKIASUMNLMYTBX2KJQEV";
+const std::string kKeyD = "AKIATAVETWT6UL66LDQB";
+
+// A repository in a temporary directory, driven with the real git command line.
+class Repo {
+ public:
+  Repo() { Git({"init", "-q", "-b", "main"}); }
+  const fs::path& path() const { return dir_.path(); }
+  std::string Git(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv = {"git",
+                                     "-C",
+                                     dir_.path().string(),
+                                     "-c",
+                                     "user.name=Ann Dev",
+                                     "-c",
+                                     "user.email=ann@corp-mail.net",
+                                     "-c",
+                                     "commit.gpgsign=false"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunOptions options;
+    options.env = {"GIT_AUTHOR_DATE=2024-03-01T10:00:00+00:00",
+                   "GIT_COMMITTER_DATE=2024-03-01T10:00:00+00:00"};
+    CommandResult result = Run(argv, options);
+    INFO("git " << args[0] << ": " << result.err);
+    REQUIRE(result.exit_code == 0);
+    return result.out;
+  }
+  void Write(const std::string& relative, const std::string& content) const {
+    dir_.Write(relative, content);
+  }
+  std::string Commit(const std::string& message) const {
+    Git({"add", "-A"});
+    Git({"commit", "-q", "--allow-empty", "-m", message});
+    return Head();
+  }
+  std::string Head() const {
+    std::string head = Git({"rev-parse", "HEAD"});
+    return head.substr(0, head.find('\n'));
+  }
+
+ private:
+  TempDir dir_;
+};
+
+nlohmann::json ScanJson(const std::string& repo, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"git", repo, "-f", "json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  CommandResult result = RunLeaksweep(args);
+  INFO(result.err);
+  REQUIRE((result.exit_code == 0 || result.exit_code == 1 || result.exit_code == 3));
+  auto report = nlohmann::json::parse(result.out, nullptr, false);
+  REQUIRE_FALSE(report.is_discarded());
+  return report;
+}
+
+// The finding whose raw value is `key` (scans run with --show-secrets).
+nlohmann::json FindingOf(const nlohmann::json& report, const std::string& key) {
+  for (const auto& finding : report["findings"]) {
+    if (finding["value"] == key) return finding;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a secret added then deleted is found, not in HEAD, with its introducing commit") {
+  Repo repo;
+  repo.Write("config.py", "aws_key = '" + kKeyA + "'\n");
+  std::string added = repo.Commit("add config");
+  repo.Write("config.py", "aws_key = os.environ['AWS_KEY']\n");
+  repo.Commit("read the key from the environment");
+  auto report = ScanJson(repo.path().string(), {"--show-secrets"});
+  auto finding = FindingOf(report, kKeyA);
+  REQUIRE_FALSE(finding.is_null());
+  CHECK(finding["in_head"] == false);
+  CHECK(finding["commit"] == added);
+  CHECK(finding["path"] == "config.py");
+  CHECK(finding["author"] == "Ann Dev");
+  CHECK(finding["author_email"] == "ann@corp-mail.net");
+  CHECK(finding["date"] == "2024-03-01T10:00:00+00:00");
+  CHECK(finding["commit_summary"] == "add config");
+}
+
+TEST_CASE("the same blob under two paths and in many commits is scanned once") {
+  Repo repo;
+  std::string content = "key: " + kKeyB + "\n";
+  repo.Write("a/creds.yaml", content);
+  std::string first = repo.Commit("one");
+  repo.Write("b/creds-copy.yaml", content);
+  repo.Commit("two");
+  for (int i = 0; i < 5; ++i) {
+    repo.Write("other.txt", "change " + std::to_string(i) + "\n");
+    repo.Commit("change " + std::to_string(i));
+  }
+  auto report = ScanJson(repo.path().string(), {"--show-secrets"});
+  int count = 0;
+  for (const auto& finding : report["findings"]) count += finding["value"] == kKeyB;
+  CHECK(count == 1);
+  auto finding = FindingOf(report, kKeyB);
+  CHECK(finding["commit"] == first);
+  CHECK(finding["path"] == "a/creds.yaml");
+  CHECK(finding["blob_paths"] == 2);
+  CHECK(finding["in_head"] == true);
+  // Distinct blobs: creds (1) + other.txt versions (5).
+  CHECK(report["stats"]["files_scanned"] == 6);
+}
+
+TEST_CASE("a renamed file keeps the commit and path that introduced it") {
+  Repo repo;
+  repo.Write("old.env", "AWS=" + kKeyC + "\n");
+  std::string added = repo.Commit("add");
+  repo.Git({"mv", "old.env", "new.env"});
+  repo.Commit("rename");
+  auto finding = FindingOf(ScanJson(repo.path().string(), {"--show-secrets"}), kKeyC);
+  REQUIRE_FALSE(finding.is_null());
+  CHECK(finding["commit"] == added);
+  CHECK(finding["path"] == "old.env");
+  CHECK(finding["blob_paths"] == 2);
+  CHECK(finding["in_head"] == true);
+}
+
+TEST_CASE("secrets arriving through a merge are attributed to the side that added them") {
+  Repo repo;
+  repo.Write("README", "base\n");
+  repo.Commit("base");
+  repo.Git({"checkout", "-q", "-b", "feature"});
+  repo.Write("feature.cfg", "key=" + kKeyA + "\n");
+  std::string feature = repo.Commit("feature adds a key");
+  repo.Git({"checkout", "-q", "main"});
+  repo.Write("main.cfg", "key=" + kKeyB + "\n");
+  std::string main_commit = repo.Commit("main adds a key");
+  repo.Git({"merge", "-q", "--no-edit", "feature"});
+  auto report = ScanJson(repo.path().string(), {"--show-secrets"});
+  CHECK(FindingOf(report, kKeyA)["commit"] == feature);
+  CHECK(FindingOf(report, kKeyB)["commit"] == main_commit);
+}
+
+TEST_CASE("a commit reachable only from a tag is scanned") {
+  Repo repo;
+  repo.Write("a.txt", "nothing\n");
+  repo.Commit("base");
+  repo.Git({"checkout", "-q", "--detach"});
+  repo.Write("release.env", "KEY=" + kKeyD + "\n");
+  std::string tagged = repo.Commit("release build");
+  repo.Git({"tag", "-a", "v1.0", "-m", "release"});
+  repo.Git({"checkout", "-q", "main"});
+  auto finding = FindingOf(ScanJson(repo.path().string(), {"--show-secrets"}), kKeyD);
+  REQUIRE_FALSE(finding.is_null());
+  CHECK(finding["commit"] == tagged);
+  CHECK(finding["in_head"] == false);
+}
+
+TEST_CASE("loose and packed objects, bare clones and alternates give the same findings") {
+  Repo repo;
+  repo.Write("a.env", "A=" + kKeyA + "\n");
+  repo.Commit("a");
+  repo.Write("b.env", "B=" + kKeyB + "\n");
+  repo.Commit("b");
+  auto fingerprints = [](const nlohmann::json& report) {
+    std::set<std::string> all;
+    for (const auto& finding : report["findings"]) all.insert(finding["fingerprint"]);
+    return all;
+  };
+  auto loose = fingerprints(ScanJson(repo.path().string()));
+  CHECK(loose.size() == 2);
+  repo.Git({"gc", "-q"});
+  CHECK(fingerprints(ScanJson(repo.path().string())) == loose);
+
+  TempDir clones;
+  fs::path bare = clones.path() / "bare.git";
+  fs::path shared = clones.path() / "shared";
+  REQUIRE(Run({"git", "clone", "-q", "--bare", repo.path().string(), bare.string()}).exit_code ==
+          0);
+  REQUIRE(Run({"git", "clone", "-q", "--shared", bare.string(), shared.string()}).exit_code == 0);
+  CHECK(fs::exists(shared / ".git" / "objects" / "info" / "alternates"));
+  CHECK(fingerprints(ScanJson(bare.string())) == loose);
+  CHECK(fingerprints(ScanJson(shared.string())) == loose);
+}
+
+TEST_CASE("--all-objects finds a dangling blob left by commit --amend") {
+  Repo repo;
+  repo.Write("a.env", "A=" + kKeyA + "\n");
+  repo.Commit("oops");
+  repo.Write("a.env", "A=from-vault\n");
+  repo.Git({"add", "-A"});
+  repo.Git({"commit", "-q", "--amend", "-m", "fixed"});
+  repo.Git({"reflog", "expire", "--expire=now", "--all"});
+  CHECK(FindingOf(ScanJson(repo.path().string(), {"--show-secrets"}), kKeyA).is_null());
+  auto finding =
+      FindingOf(ScanJson(repo.path().string(), {"--show-secrets", "--all-objects"}), kKeyA);
+  REQUIRE_FALSE(finding.is_null());
+  CHECK(finding["commit"] == "");
+  CHECK(finding["path"].get<std::string>().rfind("blob:", 0) == 0);
+}
+
+TEST_CASE("a corrupt loose object is reported by id and the rest is still scanned") {
+  Repo repo;
+  repo.Write("good.env", "A=" + kKeyA + "\n");
+  repo.Write("bad.env", "B=" + kKeyB + "\n");
+  repo.Commit("two files");
+  std::string bad_blob = repo.Git({"rev-parse", "HEAD:bad.env"});
+  bad_blob = bad_blob.substr(0, 40);
+  fs::path object = repo.path() / ".git" / "objects" / bad_blob.substr(0, 2) / bad_blob.substr(2);
+  fs::permissions(object, fs::perms::owner_write, fs::perm_options::add);
+  { std::ofstream(object, std::ios::binary | std::ios::trunc) << "garbage, not zlib"; }
+  CommandResult result = RunLeaksweep(
+      {"git", repo.path().string(), "-f", "json", "--show-secrets", "--fail-on-error"});
+  CHECK(result.exit_code == 3);
+  auto report = nlohmann::json::parse(result.out);
+  CHECK_FALSE(FindingOf(report, kKeyA).is_null());
+  bool reported = false;
+  for (const auto& error : report["errors"]) reported = reported || error["path"] == bad_blob;
+  CHECK(reported);
+  CHECK(result.err.find(kKeyB) == std::string::npos);
+}
+
+TEST_CASE("an empty repository is not an error; a shallow clone says it is shallow") {
+  Repo empty;
+  CommandResult result = RunLeaksweep({"git", empty.path().string(), "-f", "json"});
+  CHECK(result.exit_code == 0);
+  auto report = nlohmann::json::parse(result.out);
+  CHECK(report["findings"].empty());
+  CHECK(report["notes"][0].get<std::string>().find("empty repository") != std::string::npos);
+
+  Repo repo;
+  for (int i = 0; i < 3; ++i) {
+    repo.Write("f.txt", std::to_string(i));
+    repo.Commit("c" + std::to_string(i));
+  }
+  TempDir clones;
+  fs::path shallow = clones.path() / "shallow";
+  REQUIRE(Run({"git", "clone", "-q", "--depth", "1", "file://" + repo.path().string(),
+               shallow.string()})
+              .exit_code == 0);
+  auto shallow_report = ScanJson(shallow.string());
+  CHECK(shallow_report["notes"][0].get<std::string>().find("shallow") != std::string::npos);
+}
+
+TEST_CASE("a directory that is no repository is a clear error") {
+  TempDir dir;
+  CommandResult result = RunLeaksweep({"git", dir.path().string()});
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("not a git repository") != std::string::npos);
+}
