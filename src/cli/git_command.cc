@@ -10,9 +10,14 @@ GitCommand::GitCommand(CLI::App& parent) {
       "git", "Scan a git repository's history: every blob reachable from any ref, once");
   command_->add_option("repo", repository_, "A working copy or bare repository (default: .)")
       ->capture_default_str();
+  command_->add_option("revisions", revisions_,
+                       "Only what these commits introduce: A..B, REV, ^REV (default: every ref)");
   flags_.Register(command_);
+  command_->add_option("--since-commit", since_commit_,
+                       "Only what commits after this one introduce (like COMMIT..HEAD)");
   command_->add_flag("--all-objects", all_objects_,
                      "Also scan blobs no ref reaches (dangling objects from rewritten history)");
+  command_->add_flag("--scan-messages", scan_messages_, "Also scan commit and tag messages");
 }
 
 int GitCommand::Run() {
@@ -21,6 +26,10 @@ int GitCommand::Run() {
   GitScanOptions options;
   options.repository = repository_;
   options.enumerate.all_objects = all_objects_;
+  options.enumerate.revisions = revisions_;
+  options.enumerate.since_commit = since_commit_;
+  options.enumerate.messages = scan_messages_;
+  options.group_by_value = flags_.format != "jsonl";
   options.read.max_file_size = setup->max_file_size;
   options.read.scan_binary = flags_.scan_binary;
   options.threads = setup->threads;

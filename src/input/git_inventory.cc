@@ -103,15 +103,13 @@ class Enumerator {
  public:
   Enumerator(git_repository* repo, GitInventory* inventory) : repo_(repo), inventory_(inventory) {}
 
-  void WalkCommits() {
+  void WalkCommits(const GitEnumerateOptions& options) {
     git_revwalk* raw = nullptr;
     if (git_revwalk_new(&raw, repo_) != 0) return Error("", "cannot walk commits: " + LastError());
     RevwalkPtr walk(raw);
     git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    if (git_revwalk_push_glob(walk.get(), "*") != 0)
-      Error("refs", "cannot read refs: " + LastError());
-    git_revwalk_push_head(walk.get());  // a detached HEAD too; an unborn one is no error here
-    git_error_clear();
+    if (!PushRevisions(walk.get(), options)) return;
+    collect_messages_ = options.messages;
     git_oid oid;
     while (true) {
       int rc = git_revwalk_next(&oid, walk.get());
@@ -122,6 +120,32 @@ class Enumerator {
       }
       VisitCommit(&oid);
     }
+  }
+
+  bool revisions_failed() const { return revisions_failed_; }
+
+  void CollectTagMessages() {
+    git_tag_foreach(
+        repo_,
+        [](const char* name, git_oid* oid, void* payload) {
+          auto* self = static_cast<Enumerator*>(payload);
+          git_tag* tag = nullptr;
+          if (git_tag_lookup(&tag, self->repo_, oid) != 0) {
+            git_error_clear();
+            return 0;  // a lightweight tag: no message
+          }
+          GitMessage message;
+          message.where =
+              std::string("tag:") + (std::strncmp(name, "refs/tags/", 10) == 0 ? name + 10 : name);
+          auto it = self->commit_index_of_.find(FromGit(git_tag_target_id(tag)));
+          message.commit = it == self->commit_index_of_.end() ? kNoCommit : it->second;
+          const char* text = git_tag_message(tag);
+          message.text = text != nullptr ? text : "";
+          git_tag_free(tag);
+          self->inventory_->messages.push_back(std::move(message));
+          return 0;
+        },
+        this);
   }
 
   void MarkHead() {
@@ -170,6 +194,89 @@ class Enumerator {
     inventory_->errors.push_back({where, message});
   }
 
+  // Resolves `revision` to a commit id.
+  bool ResolveCommit(const std::string& revision, git_oid* out) {
+    git_object* object = nullptr;
+    if (git_revparse_single(&object, repo_, revision.c_str()) != 0) return false;
+    git_object* peeled = nullptr;
+    int rc = git_object_peel(&peeled, object, GIT_OBJECT_COMMIT);
+    git_object_free(object);
+    if (rc != 0) return false;
+    git_oid_cpy(out, git_object_id(peeled));
+    git_object_free(peeled);
+    return true;
+  }
+
+  // Everything excluded commits already hold counts as seen: only what the range adds is new.
+  void Exclude(git_revwalk* walk, const git_oid* commit_id) {
+    git_revwalk_hide(walk, commit_id);
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo_, commit_id) != 0) return;
+    CommitPtr commit(raw);
+    git_tree* tree_raw = nullptr;
+    if (git_commit_tree(&tree_raw, commit.get()) != 0) return;
+    TreePtr tree(tree_raw);
+    PreSeed(tree.get());
+  }
+
+  void PreSeed(git_tree* tree) {
+    if (!seen_trees_.insert(FromGit(git_tree_id(tree))).second) return;
+    size_t count = git_tree_entrycount(tree);
+    for (size_t i = 0; i < count; ++i) {
+      const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
+      if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
+        excluded_blobs_.insert(FromGit(git_tree_entry_id(entry)));
+      } else if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
+        git_tree* sub_raw = nullptr;
+        if (git_tree_lookup(&sub_raw, repo_, git_tree_entry_id(entry)) != 0) continue;
+        TreePtr sub(sub_raw);
+        PreSeed(sub.get());
+      }
+    }
+  }
+
+  bool PushRevisions(git_revwalk* walk, const GitEnumerateOptions& options) {
+    if (options.revisions.empty() && options.since_commit.empty()) {
+      if (git_revwalk_push_glob(walk, "*") != 0) Error("refs", "cannot read refs: " + LastError());
+      git_revwalk_push_head(walk);  // a detached HEAD too; an unborn one is no error here
+      git_error_clear();
+      return true;
+    }
+    std::vector<std::string> revisions = options.revisions;
+    if (revisions.empty()) revisions.push_back("HEAD");
+    git_oid since;
+    if (!options.since_commit.empty() && !ResolveCommit(options.since_commit, &since)) {
+      return FailRevision(options.since_commit);
+    }
+    if (!options.since_commit.empty()) Exclude(walk, &since);
+    for (const std::string& revision : revisions) {
+      size_t dots = revision.find("..");
+      git_oid oid;
+      if (dots != std::string::npos) {
+        std::string from = revision.substr(0, dots), to = revision.substr(dots + 2);
+        if (from.empty()) from = "HEAD";
+        if (to.empty()) to = "HEAD";
+        if (!ResolveCommit(from, &oid)) return FailRevision(from);
+        Exclude(walk, &oid);
+        if (!ResolveCommit(to, &oid)) return FailRevision(to);
+        git_revwalk_push(walk, &oid);
+      } else if (!revision.empty() && revision[0] == '^') {
+        if (!ResolveCommit(revision.substr(1), &oid)) return FailRevision(revision.substr(1));
+        Exclude(walk, &oid);
+      } else {
+        if (!ResolveCommit(revision, &oid)) return FailRevision(revision);
+        git_revwalk_push(walk, &oid);
+      }
+    }
+    return true;
+  }
+
+  bool FailRevision(const std::string& revision) {
+    revisions_failed_ = true;
+    Error(revision, "unknown revision: " + LastError());
+    return false;
+  }
+
   void VisitCommit(const git_oid* oid) {
     git_commit* raw = nullptr;
     if (git_commit_lookup(&raw, repo_, oid) != 0) {
@@ -178,6 +285,12 @@ class Enumerator {
     CommitPtr commit(raw);
     commit_index_ = static_cast<uint32_t>(inventory_->commits.size());
     inventory_->commits.push_back(DescribeCommit(commit.get()));
+    commit_index_of_[FromGit(oid)] = commit_index_;
+    if (collect_messages_) {
+      const char* text = git_commit_message(commit.get());
+      inventory_->messages.push_back(
+          {"commit:" + FromGit(oid).Hex(), commit_index_, text != nullptr ? text : ""});
+    }
     git_tree* tree_raw = nullptr;
     if (git_commit_tree(&tree_raw, commit.get()) != 0) {
       return Error(FromGit(oid).Hex(), "cannot read tree of commit: " + LastError());
@@ -214,6 +327,7 @@ class Enumerator {
   }
 
   void RecordBlob(const GitOid& id, const std::string& path) {
+    if (!excluded_blobs_.empty() && excluded_blobs_.count(id) != 0) return;
     auto [it, inserted] = index_.try_emplace(id, inventory_->blobs.size());
     if (inserted) {
       BlobOrigin origin;
@@ -261,6 +375,10 @@ class Enumerator {
   std::vector<uint32_t> last_commit_;                  // per blob: last commit that counted it
   std::unordered_set<uint64_t> paths_seen_;            // (blob, path) pairs already counted
   std::unordered_set<GitOid, OidHash> seen_trees_;
+  std::unordered_set<GitOid, OidHash> excluded_blobs_;  // held by excluded commits
+  std::unordered_map<GitOid, uint32_t, OidHash> commit_index_of_;
+  bool collect_messages_ = false;
+  bool revisions_failed_ = false;
 };
 
 }  // namespace
@@ -283,8 +401,12 @@ Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOpt
   inventory.repository = path;
   inventory.shallow = git_repository_is_shallow(repo->get()) == 1;
   Enumerator enumerator(repo->get(), &inventory);
-  enumerator.WalkCommits();
+  enumerator.WalkCommits(options);
+  if (enumerator.revisions_failed())
+    return Status::Error(inventory.errors.back().message + " (" + inventory.errors.back().path +
+                         ")");
   inventory.empty = inventory.commits.empty();
+  if (options.messages) enumerator.CollectTagMessages();
   enumerator.MarkHead();
   if (options.all_objects) enumerator.AddUnreachableBlobs();
   return inventory;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "leaksweep/core/version.h"
 #include "leaksweep/match/scanner.h"
@@ -84,6 +85,58 @@ BlobResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
   return result;
 }
 
+// Commit and tag messages, scanned like blobs; their findings point at the message.
+std::vector<BlobResult> ScanMessages(const GitInventory& inventory, Scanner& scanner,
+                                     const Policy& policy, const FingerprintKey& key) {
+  std::vector<BlobResult> results;
+  for (const GitMessage& message : inventory.messages) {
+    BlobResult result;
+    result.scanned = true;
+    result.bytes = message.text.size();
+    std::string_view view = message.text;
+    std::string converted;
+    Result<TextScan> scan = ScanText(scanner, &view, &converted);
+    if (!scan.ok()) continue;
+    result.findings =
+        MakeFindings(scanner.engine().rules(), view, scan.value(), message.where, policy, key);
+    BlobOrigin origin;
+    origin.commit = message.commit;
+    GitProvenance provenance = ProvenanceOf(inventory, origin);
+    provenance.blob.clear();
+    provenance.in_head = false;  // a message cannot be removed without rewriting history
+    for (Finding& finding : result.findings.findings) finding.git = provenance;
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+// Keeps the first finding of each (rule, value) and lists the others as its other locations.
+// The value counts as in HEAD when any location is.
+std::vector<Finding> GroupByValue(std::vector<Finding> findings) {
+  std::vector<Finding> grouped;
+  std::unordered_map<std::string, size_t> first;  // rule id + fingerprint -> index in grouped
+  for (Finding& finding : findings) {
+    std::string key = finding.rule_id + '\0' + finding.fingerprint;
+    auto [it, inserted] = first.try_emplace(key, grouped.size());
+    if (inserted) {
+      grouped.push_back(std::move(finding));
+      continue;
+    }
+    Finding& kept = grouped[it->second];
+    FindingLocation location;
+    location.path = finding.path;
+    location.start = finding.start;
+    if (finding.git) {
+      location.commit = finding.git->commit;
+      location.blob = finding.git->blob;
+      location.in_head = finding.git->in_head;
+      if (kept.git && finding.git->in_head) kept.git->in_head = true;
+    }
+    kept.other_locations.push_back(std::move(location));
+  }
+  return grouped;
+}
+
 void PrintProgress(size_t done, size_t total, uint64_t bytes,
                    std::chrono::steady_clock::time_point start, bool final_line) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -149,6 +202,13 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
     summary.notes.push_back("shallow clone: history before the shallow boundary is not scanned");
   }
   if (inventory->empty) summary.notes.push_back("empty repository: no commits");
+  if (!inventory->messages.empty()) {
+    Scanner scanner(engine);
+    for (BlobResult& result : ScanMessages(inventory.value(), scanner, policy, key)) {
+      results.push_back(std::move(result));
+    }
+  }
+  std::vector<Finding> findings;
   for (BlobResult& result : results) {
     ScanStats& stats = summary.stats;
     if (result.scanned) {
@@ -158,12 +218,14 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
     stats.suppressed_inline += result.findings.suppressed.suppressed_inline;
     stats.suppressed_config += result.findings.suppressed.suppressed_config;
     stats.suppressed_baseline += result.findings.suppressed.suppressed_baseline;
-    for (const Finding& finding : result.findings.findings) {
-      writer.AddFinding(finding);
-      ++stats.findings;
-    }
+    for (Finding& finding : result.findings.findings) findings.push_back(std::move(finding));
     if (result.skipped) summary.skipped.push_back(std::move(*result.skipped));
     for (ScanError& error : result.errors) summary.errors.push_back(std::move(error));
+  }
+  if (options.group_by_value) findings = GroupByValue(std::move(findings));
+  for (const Finding& finding : findings) {
+    writer.AddFinding(finding);
+    ++summary.stats.findings;
   }
   writer.Finish(summary);
   return summary;

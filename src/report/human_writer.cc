@@ -113,6 +113,7 @@ class HumanWriter : public ReportWriter {
     WriteField("snippet", ShownSnippet(finding, options_));
     if (!finding.encoding.empty()) WriteField("encoding", finding.encoding);
     if (finding.git) WriteGit(*finding.git);
+    WriteOtherLocations(finding.other_locations);
     WriteField("fingerprint", finding.fingerprint);
   }
 
@@ -130,8 +131,22 @@ class HumanWriter : public ReportWriter {
     }
   }
 
+  void WriteOtherLocations(const std::vector<FindingLocation>& locations) {
+    constexpr size_t kShown = 5;
+    for (size_t i = 0; i < locations.size() && i < kShown; ++i) {
+      const FindingLocation& at = locations[i];
+      WriteField(i == 0 ? "also at" : "",
+                 at.path + ":" + std::to_string(at.start.line) +
+                     (at.commit.empty() ? "" : " in " + at.commit.substr(0, 12)));
+    }
+    if (locations.size() > kShown) {
+      WriteField(
+          "", "… and " + std::to_string(locations.size() - kShown) + " more (see --format json)");
+    }
+  }
+
   void WriteField(std::string_view name, std::string_view text) {
-    std::string label = std::string(name) + ":";
+    std::string label = name.empty() ? std::string() : std::string(name) + ":";
     label.resize(std::max<size_t>(label.size(), 12), ' ');
     out_ << "    " << Paint(kDim, label) << ' ' << SanitizeForTerminal(text) << '\n';
   }

@@ -22,6 +22,21 @@ void WriteGitProvenance(JsonBuilder& json, const GitProvenance& git) {
   json.Key("blob_commits").Uint(git.commits);
 }
 
+void WriteOtherLocations(JsonBuilder& json, const std::vector<FindingLocation>& locations) {
+  json.Key("other_locations").BeginArray();
+  for (const FindingLocation& location : locations) {
+    json.BeginObject();
+    json.Key("path").String(location.path);
+    json.Key("line").Uint(location.start.line);
+    json.Key("column").Uint(location.start.column);
+    json.Key("commit").String(location.commit);
+    json.Key("blob").String(location.blob);
+    json.Key("in_head").Bool(location.in_head);
+    json.EndObject();
+  }
+  json.EndArray();
+}
+
 void WriteFinding(JsonBuilder& json, const Finding& finding, const ReportOptions& options) {
   json.BeginObject();
   json.Key("rule_id").String(finding.rule_id);
@@ -39,7 +54,10 @@ void WriteFinding(JsonBuilder& json, const Finding& finding, const ReportOptions
   json.Key("snippet").String(ShownSnippet(finding, options));
   json.Key("fingerprint").String(finding.fingerprint);
   if (!finding.encoding.empty()) json.Key("encoding").String(finding.encoding);
-  if (finding.git) WriteGitProvenance(json, *finding.git);
+  if (finding.git) {
+    WriteGitProvenance(json, *finding.git);
+    WriteOtherLocations(json, finding.other_locations);
+  }
   json.EndObject();
 }
 

@@ -263,3 +263,64 @@ TEST_CASE("a directory that is no repository is a clear error") {
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("not a git repository") != std::string::npos);
 }
+
+TEST_CASE("A..B and --since-commit scan only what the newer commits introduce") {
+  Repo repo;
+  repo.Write("old.env", "OLD=" + kKeyA + "\n");
+  std::string base = repo.Commit("old key");
+  repo.Write("new.env", "NEW=" + kKeyB + "\n");
+  repo.Write("old.env", "OLD=" + kKeyA + "\nmore=1\n");  // a new blob that still holds kKeyA
+  repo.Commit("new key");
+  auto range = ScanJson(repo.path().string(), {base + "..HEAD", "--show-secrets"});
+  CHECK_FALSE(FindingOf(range, kKeyB).is_null());
+  CHECK_FALSE(FindingOf(range, kKeyA).is_null());  // the changed blob is new in the range
+  CHECK(range["stats"]["files_scanned"] == 2);
+  auto since = ScanJson(repo.path().string(), {"--since-commit", base, "--show-secrets"});
+  CHECK(since["stats"]["files_scanned"] == 2);
+  CHECK_FALSE(FindingOf(since, kKeyB).is_null());
+
+  repo.Write("unrelated.txt", "x\n");
+  std::string last = repo.Commit("unrelated");
+  auto only_last = ScanJson(repo.path().string(), {last + "~1.." + last});
+  CHECK(only_last["findings"].empty());
+  CHECK(only_last["stats"]["files_scanned"] == 1);
+
+  CommandResult bad = RunLeaksweep({"git", repo.path().string(), "no-such-branch..HEAD"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("unknown revision") != std::string::npos);
+}
+
+TEST_CASE("--scan-messages finds a secret in a commit message") {
+  Repo repo;
+  repo.Write("a.txt", "x\n");
+  repo.Git({"add", "-A"});
+  repo.Git({"commit", "-q", "-m", "deploy with key " + kKeyC});
+  std::string commit = repo.Head();
+  CHECK(FindingOf(ScanJson(repo.path().string(), {"--show-secrets"}), kKeyC).is_null());
+  auto finding =
+      FindingOf(ScanJson(repo.path().string(), {"--show-secrets", "--scan-messages"}), kKeyC);
+  REQUIRE_FALSE(finding.is_null());
+  CHECK(finding["path"] == "commit:" + commit);
+  CHECK(finding["commit"] == commit);
+}
+
+TEST_CASE("one finding per value in summaries, every location in JSONL") {
+  Repo repo;
+  repo.Write("a.env", "A=" + kKeyD + "\n");
+  std::string first = repo.Commit("a");
+  repo.Write("b.env", "# copy\nB=" + kKeyD + "\n");  // another blob holding the same value
+  repo.Commit("b");
+  repo.Git({"rm", "-q", "a.env"});
+  repo.Commit("drop a");
+  auto report = ScanJson(repo.path().string(), {"--show-secrets"});
+  REQUIRE(report["findings"].size() == 1);
+  auto finding = report["findings"][0];
+  CHECK(finding["commit"] == first);
+  CHECK(finding["in_head"] == true);  // still in b.env
+  REQUIRE(finding["other_locations"].size() == 1);
+  CHECK(finding["other_locations"][0]["path"] == "b.env");
+  CHECK(finding["other_locations"][0]["line"] == 2);
+
+  CommandResult lines = RunLeaksweep({"git", repo.path().string(), "-f", "jsonl"});
+  CHECK(std::count(lines.out.begin(), lines.out.end(), '\n') == 2);
+}

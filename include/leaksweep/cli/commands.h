@@ -62,7 +62,10 @@ class GitCommand {
   CLI::App* command_;
   ScanFlags flags_;
   std::string repository_ = ".";
+  std::vector<std::string> revisions_;
+  std::string since_commit_;
   bool all_objects_ = false;
+  bool scan_messages_ = false;
 };
 
 class RulesCommand {

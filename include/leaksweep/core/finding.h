@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "leaksweep/core/types.h"
 
@@ -34,6 +35,16 @@ struct GitProvenance {
   uint32_t commits = 1;  // commits that added, moved or copied the blob
 };
 
+// Another place the same value (same rule, same fingerprint) was found, when reports show one
+// finding per value.
+struct FindingLocation {
+  std::string path;
+  Position start;
+  std::string commit;  // git scans
+  std::string blob;    // git scans
+  bool in_head = false;
+};
+
 struct Finding {
   std::string rule_id;
   std::string rule_name;
@@ -56,7 +67,8 @@ struct Finding {
   // How the value was stored in the file when it was found by decoding ("base64"), else empty.
   // The position is then that of the encoded text.
   std::string encoding;
-  std::optional<GitProvenance> git;  // set by git scans
+  std::optional<GitProvenance> git;              // set by git scans
+  std::vector<FindingLocation> other_locations;  // git summaries: everywhere else it is
 };
 
 }  // namespace leaksweep

@@ -49,10 +49,19 @@ struct BlobOrigin {
   bool in_head = false;  // present in HEAD's tree
 };
 
+// A commit or annotated tag message.
+struct GitMessage {
+  std::string where;    // "commit:<id>" or "tag:<name>"
+  uint32_t commit = 0;  // index into GitInventory::commits (for a tag: the tagged commit, or
+                        // kNoCommit when it points at something else)
+  std::string text;
+};
+
 struct GitInventory {
   std::string repository;  // the path given, for reports
   std::vector<CommitInfo> commits;
-  std::vector<BlobOrigin> blobs;  // in the order first met: commits oldest first
+  std::vector<BlobOrigin> blobs;     // in the order first met: commits oldest first
+  std::vector<GitMessage> messages;  // with GitEnumerateOptions::messages
   bool shallow = false;
   bool empty = false;             // no commits at all
   std::vector<ScanError> errors;  // objects that could not be read; enumeration went on
@@ -62,6 +71,14 @@ struct GitEnumerateOptions {
   // Also list blobs no ref reaches (dangling, unreachable): their origin is unknown (commit
   // index kNoCommit, empty path).
   bool all_objects = false;
+  // When non-empty, only what these commits introduce: "A..B" (in B, not in A), "REV" (REV and
+  // its ancestors), "^REV" (not in REV). Blobs already in the trees of excluded commits are left
+  // out; blobs the range adds (or adds back) are listed.
+  std::vector<std::string> revisions;
+  // Only what commits after this one introduce: like "C..HEAD" (or C..REV for each REV given).
+  std::string since_commit;
+  // Also collect commit and annotated tag messages.
+  bool messages = false;
 };
 
 inline constexpr uint32_t kNoCommit = UINT32_MAX;

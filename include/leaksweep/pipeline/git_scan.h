@@ -3,6 +3,8 @@
 //   EnumerateGit (1 thread: commits oldest first, new trees only)
 //     -> N workers, each with its own GitBlobReader and Scanner, take blobs by index
 //     -> findings carry where the blob came from (commit, author, date, path, in_head)
+//     -> commit and tag messages, when asked
+//     -> grouped by value (one finding per rule and value, with its other locations)
 //     -> writer, in blob order (the order blobs were first met), so reports are deterministic.
 #ifndef LEAKSWEEP_PIPELINE_GIT_SCAN_H_
 #define LEAKSWEEP_PIPELINE_GIT_SCAN_H_
@@ -26,6 +28,9 @@ struct GitScanOptions {
   ReadOptions read;  // size limit and binary skipping apply to blobs
   unsigned threads = 1;
   bool progress = false;  // blobs and bytes done out of total on stderr
+  // One finding per (rule, value), listing its other locations, so that a key committed in 300
+  // commits is one thing to fix. Off: every location is a finding of its own (JSONL).
+  bool group_by_value = true;
 };
 
 // Returns the summary, or an error when the repository cannot be opened. Unreadable objects are
