@@ -168,23 +168,7 @@ FileResult ScanOneFile(const WalkedFile& file, const ReadOptions& read_options, 
   }
   result.scanned = true;
   result.bytes = read.text.size();
-  std::string_view text = read.text;
-  std::string converted;
-  Result<TextScan> scan = ScanText(scanner, &text, &converted);
-  if (!scan.ok()) {
-    result.errors.push_back({file.path, scan.status().message()});
-    return result;
-  }
-  const RuleSet& rules = scanner.engine().rules();
-  if (scan->truncated) {
-    result.errors.push_back({file.path, "too many matches: results for this file are truncated"});
-  }
-  for (size_t rule_index : scan->rules_over_limit) {
-    result.errors.push_back({file.path, "rule '" + rules.at(rule_index).id +
-                                            "' hit the regular-expression match limit; "
-                                            "some of its matches may be missed"});
-  }
-  result.findings = MakeFindings(rules, text, scan.value(), file.path, policy, key);
+  result.findings = FindInText(scanner, read.text, file.path, policy, key, &result.errors);
   return result;
 }
 

@@ -379,4 +379,25 @@ FileFindings MakeFindings(const RuleSet& rules, std::string_view data, const Tex
   return result;
 }
 
+FileFindings FindInText(Scanner& scanner, std::string_view text, const std::string& path,
+                        const Policy& policy, const FingerprintKey& key,
+                        std::vector<ScanError>* errors) {
+  std::string converted;
+  Result<TextScan> scan = ScanText(scanner, &text, &converted);
+  if (!scan.ok()) {
+    errors->push_back({path, scan.status().message()});
+    return {};
+  }
+  const RuleSet& rules = scanner.engine().rules();
+  if (scan->truncated) {
+    errors->push_back({path, "too many matches: results are truncated"});
+  }
+  for (size_t rule_index : scan->rules_over_limit) {
+    errors->push_back({path, "rule '" + rules.at(rule_index).id +
+                                 "' hit the regular-expression match limit; some of its "
+                                 "matches may be missed"});
+  }
+  return MakeFindings(rules, text, scan.value(), path, policy, key);
+}
+
 }  // namespace leaksweep

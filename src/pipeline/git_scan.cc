@@ -69,17 +69,7 @@ BlobResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
   }
   result.scanned = true;
   result.bytes = text.text.size();
-  std::string_view view = text.text;
-  std::string converted;
-  Result<TextScan> scan = ScanText(scanner, &view, &converted);
-  if (!scan.ok()) {
-    result.errors.push_back({path, scan.status().message()});
-    return result;
-  }
-  if (scan->truncated) {
-    result.errors.push_back({path, "too many matches: results for this blob are truncated"});
-  }
-  result.findings = MakeFindings(scanner.engine().rules(), view, scan.value(), path, policy, key);
+  result.findings = FindInText(scanner, text.text, path, policy, key, &result.errors);
   GitProvenance provenance = ProvenanceOf(inventory, blob);
   for (Finding& finding : result.findings.findings) finding.git = provenance;
   return result;
@@ -93,12 +83,7 @@ std::vector<BlobResult> ScanMessages(const GitInventory& inventory, Scanner& sca
     BlobResult result;
     result.scanned = true;
     result.bytes = message.text.size();
-    std::string_view view = message.text;
-    std::string converted;
-    Result<TextScan> scan = ScanText(scanner, &view, &converted);
-    if (!scan.ok()) continue;
-    result.findings =
-        MakeFindings(scanner.engine().rules(), view, scan.value(), message.where, policy, key);
+    result.findings = FindInText(scanner, message.text, message.where, policy, key, &result.errors);
     BlobOrigin origin;
     origin.commit = message.commit;
     GitProvenance provenance = ProvenanceOf(inventory, origin);

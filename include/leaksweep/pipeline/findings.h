@@ -71,6 +71,13 @@ struct FileFindings {
 FileFindings MakeFindings(const RuleSet& rules, std::string_view data, const TextScan& scan,
                           const std::string& path, const Policy& policy, const FingerprintKey& key);
 
+// ScanText then MakeFindings, for one text (a file's, a blob's, a commit message's): the step
+// every input shares. Problems on the way (a failed scan, truncated results, a rule over its
+// match limit) are appended to `errors` under `path`; they never hold scanned content.
+FileFindings FindInText(Scanner& scanner, std::string_view text, const std::string& path,
+                        const Policy& policy, const FingerprintKey& key,
+                        std::vector<ScanError>* errors);
+
 }  // namespace leaksweep
 
 #endif  // LEAKSWEEP_PIPELINE_FINDINGS_H_
