@@ -29,14 +29,6 @@ struct FileTask {
   WalkedFile file;
 };
 
-struct FileResult {
-  uint64_t bytes = 0;
-  bool scanned = false;
-  FileFindings findings;
-  std::optional<SkippedFile> skipped;
-  std::vector<ScanError> errors;
-};
-
 // A bounded multi-producer multi-consumer queue of file tasks.
 class TaskQueue {
  public:
@@ -78,7 +70,7 @@ class TaskQueue {
 // Results arrive from workers in any order; Collector hands them on in sequence order.
 class Collector {
  public:
-  void Add(uint64_t sequence, FileResult result) {
+  void Add(uint64_t sequence, TextResult result) {
     std::lock_guard lock(mutex_);
     pending_.emplace(sequence, std::move(result));
     // Wake the reader only when the result it waits for is here: while the walk goes on, once
@@ -100,14 +92,14 @@ class Collector {
   }
   // Waits up to `timeout` for the next result in order. Returns nullopt on timeout, and sets
   // `done` once every walked file has been handed on.
-  std::optional<FileResult> Next(std::chrono::milliseconds timeout, bool* done) {
+  std::optional<TextResult> Next(std::chrono::milliseconds timeout, bool* done) {
     std::unique_lock lock(mutex_);
     auto ready = [&] { return pending_.count(next_) != 0 || (total_ && next_ == *total_); };
     changed_.wait_for(lock, timeout, ready);
     *done = total_ && next_ == *total_;
     auto it = pending_.find(next_);
     if (it == pending_.end()) return std::nullopt;
-    FileResult result = std::move(it->second);
+    TextResult result = std::move(it->second);
     pending_.erase(it);
     ++next_;
     if (next_ % kWakeBatch == 0) room_.notify_all();
@@ -117,7 +109,7 @@ class Collector {
  private:
   std::mutex mutex_;
   std::condition_variable changed_, room_;
-  std::map<uint64_t, FileResult> pending_;
+  std::map<uint64_t, TextResult> pending_;
   uint64_t next_ = 0;
   std::optional<uint64_t> total_;
 };
@@ -135,13 +127,13 @@ class QueueingVisitor : public WalkVisitor {
   }
   void OnSkip(SkippedFile skipped) override {
     collector_.WaitForRoom(sequence_);
-    FileResult result;
+    TextResult result;
     result.skipped = std::move(skipped);
     collector_.Add(sequence_++, std::move(result));
   }
   void OnError(ScanError error) override {
     collector_.WaitForRoom(sequence_);
-    FileResult result;
+    TextResult result;
     result.errors.push_back(std::move(error));
     collector_.Add(sequence_++, std::move(result));
   }
@@ -154,9 +146,9 @@ class QueueingVisitor : public WalkVisitor {
   uint64_t sequence_ = 0;
 };
 
-FileResult ScanOneFile(const WalkedFile& file, const ReadOptions& read_options, Scanner& scanner,
+TextResult ScanOneFile(const WalkedFile& file, const ReadOptions& read_options, Scanner& scanner,
                        const Policy& policy, const FingerprintKey& key, std::string* storage) {
-  FileResult result;
+  TextResult result;
   ReadResult read = ReadFileForScan(file.path, read_options, storage);
   if (read.outcome == ReadOutcome::kSkipped) {
     result.skipped = SkippedFile{file.path, read.skip_reason};
@@ -180,23 +172,6 @@ void PrintProgress(uint64_t files, uint64_t bytes, std::chrono::steady_clock::ti
                static_cast<unsigned long long>(files), megabytes,
                seconds > 0 ? megabytes / seconds : 0.0, final_line ? "\n" : "");
   std::fflush(stderr);
-}
-
-void Absorb(FileResult& result, ReportWriter& writer, ScanSummary& summary) {
-  ScanStats& stats = summary.stats;
-  if (result.scanned) {
-    ++stats.files_scanned;
-    stats.bytes_scanned += result.bytes;
-  }
-  stats.suppressed_inline += result.findings.suppressed.suppressed_inline;
-  stats.suppressed_config += result.findings.suppressed.suppressed_config;
-  stats.suppressed_baseline += result.findings.suppressed.suppressed_baseline;
-  for (const Finding& finding : result.findings.findings) {
-    writer.AddFinding(finding);
-    ++stats.findings;
-  }
-  if (result.skipped) summary.skipped.push_back(std::move(*result.skipped));
-  for (ScanError& error : result.errors) summary.errors.push_back(std::move(error));
 }
 
 }  // namespace
@@ -232,8 +207,13 @@ ScanSummary ScanCheckout(const CheckoutScanOptions& options, std::shared_ptr<con
   auto start = std::chrono::steady_clock::now();
   auto last_progress = start;
   for (bool done = false; !done;) {
-    std::optional<FileResult> result = collector.Next(std::chrono::milliseconds(200), &done);
-    if (result) Absorb(*result, writer, summary);
+    std::optional<TextResult> result = collector.Next(std::chrono::milliseconds(200), &done);
+    if (result) {
+      Absorb(*result, summary, [&](Finding&& finding) {
+        writer.AddFinding(finding);
+        ++summary.stats.findings;
+      });
+    }
     auto now = std::chrono::steady_clock::now();
     if (options.progress && now - last_progress > std::chrono::milliseconds(250)) {
       PrintProgress(summary.stats.files_scanned, summary.stats.bytes_scanned, start, false);

@@ -400,4 +400,19 @@ FileFindings FindInText(Scanner& scanner, std::string_view text, const std::stri
   return MakeFindings(rules, text, scan.value(), path, policy, key);
 }
 
+void Absorb(TextResult& result, ScanSummary& summary,
+            const std::function<void(Finding&&)>& on_finding) {
+  ScanStats& stats = summary.stats;
+  if (result.scanned) {
+    ++stats.files_scanned;
+    stats.bytes_scanned += result.bytes;
+  }
+  stats.suppressed_inline += result.findings.suppressed.suppressed_inline;
+  stats.suppressed_config += result.findings.suppressed.suppressed_config;
+  stats.suppressed_baseline += result.findings.suppressed.suppressed_baseline;
+  for (Finding& finding : result.findings.findings) on_finding(std::move(finding));
+  if (result.skipped) summary.skipped.push_back(std::move(*result.skipped));
+  for (ScanError& error : result.errors) summary.errors.push_back(std::move(error));
+}
+
 }  // namespace leaksweep

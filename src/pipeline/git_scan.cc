@@ -13,14 +13,6 @@
 namespace leaksweep {
 namespace {
 
-struct BlobResult {
-  bool scanned = false;
-  uint64_t bytes = 0;
-  FileFindings findings;
-  std::optional<SkippedFile> skipped;
-  std::vector<ScanError> errors;
-};
-
 // What reports call a blob: its path where it was introduced, or its id when no ref reaches it.
 std::string DisplayPath(const BlobOrigin& blob) {
   return blob.path.empty() ? "blob:" + blob.id.Hex() : blob.path;
@@ -43,10 +35,10 @@ GitProvenance ProvenanceOf(const GitInventory& inventory, const BlobOrigin& blob
   return provenance;
 }
 
-BlobResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
+TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
                     const GitScanOptions& options, GitBlobReader& reader, Scanner& scanner,
                     const Policy& policy, const FingerprintKey& key, std::string* storage) {
-  BlobResult result;
+  TextResult result;
   std::string path = DisplayPath(blob);
   Result<uint64_t> size = reader.Size(blob.id);
   if (!size.ok()) {
@@ -76,11 +68,11 @@ BlobResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
 }
 
 // Commit and tag messages, scanned like blobs; their findings point at the message.
-std::vector<BlobResult> ScanMessages(const GitInventory& inventory, Scanner& scanner,
+std::vector<TextResult> ScanMessages(const GitInventory& inventory, Scanner& scanner,
                                      const Policy& policy, const FingerprintKey& key) {
-  std::vector<BlobResult> results;
+  std::vector<TextResult> results;
   for (const GitMessage& message : inventory.messages) {
-    BlobResult result;
+    TextResult result;
     result.scanned = true;
     result.bytes = message.text.size();
     result.findings = FindInText(scanner, message.text, message.where, policy, key, &result.errors);
@@ -140,7 +132,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   if (!inventory.ok()) return inventory.status();
   const std::vector<BlobOrigin>& blobs = inventory->blobs;
 
-  std::vector<BlobResult> results(blobs.size());
+  std::vector<TextResult> results(blobs.size());
   std::atomic<size_t> next{0}, done{0};
   std::atomic<uint64_t> bytes_done{0};
   std::vector<ScanError> open_errors(std::max(1u, options.threads));
@@ -189,23 +181,13 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   if (inventory->empty) summary.notes.push_back("empty repository: no commits");
   if (!inventory->messages.empty()) {
     Scanner scanner(engine);
-    for (BlobResult& result : ScanMessages(inventory.value(), scanner, policy, key)) {
+    for (TextResult& result : ScanMessages(inventory.value(), scanner, policy, key)) {
       results.push_back(std::move(result));
     }
   }
   std::vector<Finding> findings;
-  for (BlobResult& result : results) {
-    ScanStats& stats = summary.stats;
-    if (result.scanned) {
-      ++stats.files_scanned;
-      stats.bytes_scanned += result.bytes;
-    }
-    stats.suppressed_inline += result.findings.suppressed.suppressed_inline;
-    stats.suppressed_config += result.findings.suppressed.suppressed_config;
-    stats.suppressed_baseline += result.findings.suppressed.suppressed_baseline;
-    for (Finding& finding : result.findings.findings) findings.push_back(std::move(finding));
-    if (result.skipped) summary.skipped.push_back(std::move(*result.skipped));
-    for (ScanError& error : result.errors) summary.errors.push_back(std::move(error));
+  for (TextResult& result : results) {
+    Absorb(result, summary, [&](Finding&& finding) { findings.push_back(std::move(finding)); });
   }
   if (options.group_by_value) findings = GroupByValue(std::move(findings));
   for (const Finding& finding : findings) {

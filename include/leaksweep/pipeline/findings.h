@@ -3,6 +3,8 @@
 #ifndef LEAKSWEEP_PIPELINE_FINDINGS_H_
 #define LEAKSWEEP_PIPELINE_FINDINGS_H_
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +72,19 @@ struct FileFindings {
 // `data` is the scanned text, `scan` what ScanText found in it.
 FileFindings MakeFindings(const RuleSet& rules, std::string_view data, const TextScan& scan,
                           const std::string& path, const Policy& policy, const FingerprintKey& key);
+
+// What scanning one input (a file, a blob, a message) produced.
+struct TextResult {
+  bool scanned = false;
+  uint64_t bytes = 0;
+  FileFindings findings;
+  std::optional<SkippedFile> skipped;
+  std::vector<ScanError> errors;
+};
+
+// Adds a result's counts, skip and errors to `summary` and hands each finding to `on_finding`.
+void Absorb(TextResult& result, ScanSummary& summary,
+            const std::function<void(Finding&&)>& on_finding);
 
 // ScanText then MakeFindings, for one text (a file's, a blob's, a commit message's): the step
 // every input shares. Problems on the way (a failed scan, truncated results, a rule over its
