@@ -159,6 +159,37 @@ class Enumerator {
     MarkTree(tree.get(), &seen_trees);
   }
 
+  // Orders the blobs as the object database iterates them (pack by pack, in pack order); blobs
+  // it does not list (none, normally) go last in enumeration order.
+  void ComputeReadOrder() {
+    std::vector<uint32_t>& order = inventory_->read_order;
+    std::vector<bool> placed(inventory_->blobs.size(), false);
+    git_odb* raw = nullptr;
+    if (git_repository_odb(&raw, repo_) == 0) {
+      OdbPtr odb(raw);
+      struct Payload {
+        Enumerator* self;
+        std::vector<uint32_t>* order;
+        std::vector<bool>* placed;
+      } payload{this, &order, &placed};
+      git_odb_foreach(
+          odb.get(),
+          [](const git_oid* id, void* data) {
+            auto* p = static_cast<Payload*>(data);
+            auto it = p->self->index_.find(FromGit(id));
+            if (it != p->self->index_.end() && !(*p->placed)[it->second]) {
+              (*p->placed)[it->second] = true;
+              p->order->push_back(static_cast<uint32_t>(it->second));
+            }
+            return 0;
+          },
+          &payload);
+    }
+    for (uint32_t i = 0; i < placed.size(); ++i) {
+      if (!placed[i]) order.push_back(i);
+    }
+  }
+
   void AddUnreachableBlobs() {
     git_odb* raw = nullptr;
     if (git_repository_odb(&raw, repo_) != 0) return Error("", "cannot open object database");
@@ -409,6 +440,7 @@ Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOpt
   if (options.messages) enumerator.CollectTagMessages();
   enumerator.MarkHead();
   if (options.all_objects) enumerator.AddUnreachableBlobs();
+  enumerator.ComputeReadOrder();
   return inventory;
 }
 

@@ -13,6 +13,9 @@
 namespace leaksweep {
 namespace {
 
+// Blobs a worker takes at a time, in pack order.
+constexpr size_t kReadChunk = 64;
+
 // What reports call a blob: its path where it was introduced, or its id when no ref reaches it.
 std::string DisplayPath(const BlobOrigin& blob) {
   return blob.path.empty() ? "blob:" + blob.id.Hex() : blob.path;
@@ -146,11 +149,18 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
       }
       Scanner scanner(engine);
       std::string storage;
-      for (size_t i = next++; i < blobs.size(); i = next++) {
-        results[i] = ScanBlob(inventory.value(), blobs[i], options, *reader.value(), scanner,
-                              policy, key, &storage);
-        bytes_done += results[i].bytes;
-        ++done;
+      // Contiguous chunks of the pack order: each worker's reads stay local, so the delta
+      // bases it needs are still in its cache. Results land by blob index, in report order.
+      const std::vector<uint32_t>& order = inventory->read_order;
+      for (size_t chunk = next.fetch_add(kReadChunk); chunk < order.size();
+           chunk = next.fetch_add(kReadChunk)) {
+        for (size_t k = chunk; k < std::min(order.size(), chunk + kReadChunk); ++k) {
+          size_t i = order[k];
+          results[i] = ScanBlob(inventory.value(), blobs[i], options, *reader.value(), scanner,
+                                policy, key, &storage);
+          bytes_done += results[i].bytes;
+          ++done;
+        }
       }
     });
   }

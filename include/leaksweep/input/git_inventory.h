@@ -62,6 +62,9 @@ struct GitInventory {
   std::vector<CommitInfo> commits;
   std::vector<BlobOrigin> blobs;     // in the order first met: commits oldest first
   std::vector<GitMessage> messages;  // with GitEnumerateOptions::messages
+  // Indexes into `blobs` in the order the object database stores them (pack order), the order
+  // that reads them fastest: a delta's base was usually just read and is still cached.
+  std::vector<uint32_t> read_order;
   bool shallow = false;
   bool empty = false;             // no commits at all
   std::vector<ScanError> errors;  // objects that could not be read; enumeration went on
