@@ -138,6 +138,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   std::vector<TextResult> results(blobs.size());
   std::atomic<size_t> next{0}, done{0};
   std::atomic<uint64_t> bytes_done{0};
+  std::atomic<size_t> workers_finished{0};
   std::vector<ScanError> open_errors(std::max(1u, options.threads));
   std::vector<std::thread> workers;
   for (unsigned w = 0; w < std::max(1u, options.threads); ++w) {
@@ -145,6 +146,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
       Result<std::unique_ptr<GitBlobReader>> reader = GitBlobReader::Open(options.repository);
       if (!reader.ok()) {
         open_errors[w] = {options.repository, reader.status().message()};
+        ++workers_finished;
         return;
       }
       Scanner scanner(engine);
@@ -162,16 +164,15 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
           ++done;
         }
       }
+      ++workers_finished;
     });
   }
   auto start = std::chrono::steady_clock::now();
   if (options.progress) {
-    while (done.load() < blobs.size() && next.load() <= blobs.size()) {
+    // Until every worker has finished (also those that could not open the repository).
+    while (workers_finished.load() < workers.size()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
       PrintProgress(done.load(), blobs.size(), bytes_done.load(), start, false);
-      bool all_failed = true;
-      for (const auto& e : open_errors) all_failed = all_failed && !e.message.empty();
-      if (all_failed) break;
     }
   }
   for (std::thread& worker : workers) worker.join();
