@@ -6,7 +6,8 @@
 #include <ctime>
 #include <functional>
 #include <unordered_map>
-#include <unordered_set>
+
+#include "flat_set.h"
 
 namespace leaksweep {
 namespace {
@@ -19,6 +20,10 @@ class LibGit2 {
     // Object ids are checked by the pack's own checksums; re-hashing every object read costs
     // more than the scan (libgit2's default), and a corrupt object fails to inflate anyway.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    // The history walk looks up each tree and commit once (seen trees are skipped), so libgit2's
+    // object cache only held memory: hundreds of MB on a long history, and a tenth of the
+    // enumeration time went to freeing it.
+    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
   }
   ~LibGit2() { git_libgit2_shutdown(); }
   LibGit2(const LibGit2&) = delete;
@@ -98,6 +103,29 @@ CommitInfo DescribeCommit(git_commit* commit) {
   return info;
 }
 
+// A path's 64-bit FNV-1a hash, extended a name at a time as the tree walk descends, so that a
+// (blob, path) pair can be counted without building the path string.
+class PathHash {
+ public:
+  static PathHash Start() { return PathHash(kOffset); }
+  PathHash Add(const char* text) const {
+    uint64_t h = value_;
+    for (; *text != '\0'; ++text) h = (h ^ static_cast<unsigned char>(*text)) * kPrime;
+    return PathHash(h);
+  }
+  // The key of (blob, this path); never zero (zero marks a free slot in U64Set).
+  uint64_t With(uint32_t blob) const {
+    uint64_t key = (value_ ^ blob) * kPrime;
+    return key != 0 ? key : 1;
+  }
+
+ private:
+  static constexpr uint64_t kOffset = 0xcbf29ce484222325ull;
+  static constexpr uint64_t kPrime = 0x100000001b3ull;
+  explicit PathHash(uint64_t value) : value_(value) {}
+  uint64_t value_;
+};
+
 // Builds the inventory: one pass over commits, oldest first, and their new trees.
 class Enumerator {
  public:
@@ -155,7 +183,7 @@ class Enumerator {
     git_object* peeled = nullptr;
     if (git_reference_peel(&peeled, head.get(), GIT_OBJECT_TREE) != 0) return;
     TreePtr tree(reinterpret_cast<git_tree*>(peeled));
-    std::unordered_set<GitOid, OidHash> seen_trees;
+    OidSet seen_trees;
     MarkTree(tree.get(), &seen_trees);
   }
 
@@ -176,10 +204,10 @@ class Enumerator {
           odb.get(),
           [](const git_oid* id, void* data) {
             auto* p = static_cast<Payload*>(data);
-            auto it = p->self->index_.find(FromGit(id));
-            if (it != p->self->index_.end() && !(*p->placed)[it->second]) {
-              (*p->placed)[it->second] = true;
-              p->order->push_back(static_cast<uint32_t>(it->second));
+            const uint32_t* index = p->self->index_.Get(FromGit(id));
+            if (index != nullptr && !(*p->placed)[*index]) {
+              (*p->placed)[*index] = true;
+              p->order->push_back(*index);
             }
             return 0;
           },
@@ -203,7 +231,7 @@ class Enumerator {
         },
         &all);
     for (const GitOid& id : all) {
-      if (index_.count(id) != 0) continue;
+      if (index_.Contains(id)) continue;
       size_t size = 0;
       git_object_t type;
       git_oid oid = ToGit(id);
@@ -212,7 +240,7 @@ class Enumerator {
         continue;
       }
       if (type != GIT_OBJECT_BLOB) continue;
-      index_[id] = inventory_->blobs.size();
+      index_.TryEmplace(id, static_cast<uint32_t>(inventory_->blobs.size()));
       BlobOrigin origin;
       origin.id = id;
       origin.commit = kNoCommit;
@@ -251,12 +279,12 @@ class Enumerator {
   }
 
   void PreSeed(git_tree* tree) {
-    if (!seen_trees_.insert(FromGit(git_tree_id(tree))).second) return;
+    if (!seen_trees_.Insert(FromGit(git_tree_id(tree)))) return;
     size_t count = git_tree_entrycount(tree);
     for (size_t i = 0; i < count; ++i) {
       const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
       if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
-        excluded_blobs_.insert(FromGit(git_tree_entry_id(entry)));
+        excluded_blobs_.Insert(FromGit(git_tree_entry_id(entry)));
       } else if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
         git_tree* sub_raw = nullptr;
         if (git_tree_lookup(&sub_raw, repo_, git_tree_entry_id(entry)) != 0) continue;
@@ -327,29 +355,35 @@ class Enumerator {
       return Error(FromGit(oid).Hex(), "cannot read tree of commit: " + LastError());
     }
     TreePtr tree(tree_raw);
-    if (seen_trees_.insert(FromGit(git_tree_id(tree.get()))).second) VisitTree(tree.get(), "");
+    if (seen_trees_.Insert(FromGit(git_tree_id(tree.get())))) {
+      VisitTree(tree.get(), "", PathHash::Start());
+    }
   }
 
-  void VisitTree(git_tree* tree, const std::string& prefix) {
+  // Lists the blobs of a tree met for the first time. Most of its entries are unchanged since
+  // the previous version of the directory, so a blob entry costs a hash and two lookups; its
+  // path is spelled out only when something new is recorded.
+  void VisitTree(git_tree* tree, const std::string& prefix, PathHash prefix_hash) {
     size_t count = git_tree_entrycount(tree);
     for (size_t i = 0; i < count; ++i) {
       const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
-      std::string path = prefix + git_tree_entry_name(entry);
-      GitOid id = FromGit(git_tree_entry_id(entry));
+      const char* name = git_tree_entry_name(entry);
       switch (git_tree_entry_type(entry)) {
         case GIT_OBJECT_TREE: {
-          if (!seen_trees_.insert(id).second) break;  // met in an earlier commit: nothing new
+          GitOid id = FromGit(git_tree_entry_id(entry));
+          if (!seen_trees_.Insert(id)) break;  // met in an earlier commit: nothing new
+          std::string path = prefix + name;
           git_tree* sub_raw = nullptr;
           if (git_tree_lookup(&sub_raw, repo_, git_tree_entry_id(entry)) != 0) {
             Error(id.Hex(), "cannot read tree '" + path + "': " + LastError());
             break;
           }
           TreePtr sub(sub_raw);
-          VisitTree(sub.get(), path + "/");
+          VisitTree(sub.get(), path + "/", prefix_hash.Add(name).Add("/"));
           break;
         }
         case GIT_OBJECT_BLOB:
-          RecordBlob(id, path);
+          RecordBlob(FromGit(git_tree_entry_id(entry)), prefix, name, prefix_hash.Add(name));
           break;
         default:  // submodule commits belong to other repositories
           break;
@@ -357,40 +391,37 @@ class Enumerator {
     }
   }
 
-  void RecordBlob(const GitOid& id, const std::string& path) {
-    if (!excluded_blobs_.empty() && excluded_blobs_.count(id) != 0) return;
-    auto [it, inserted] = index_.try_emplace(id, inventory_->blobs.size());
+  void RecordBlob(const GitOid& id, const std::string& prefix, const char* name,
+                  PathHash path_hash) {
+    if (!excluded_blobs_.empty() && excluded_blobs_.Contains(id)) return;
+    auto [index, inserted] =
+        index_.TryEmplace(id, static_cast<uint32_t>(inventory_->blobs.size()));
     if (inserted) {
       BlobOrigin origin;
       origin.id = id;
       origin.commit = commit_index_;
-      origin.path = path;
+      origin.path = prefix + name;
       inventory_->blobs.push_back(std::move(origin));
       last_commit_.push_back(commit_index_);
-      paths_seen_.insert(PathKey(it->second, path));
+      paths_seen_.Insert(path_hash.With(index));
       return;
     }
-    BlobOrigin& origin = inventory_->blobs[it->second];
-    if (paths_seen_.insert(PathKey(it->second, path)).second) ++origin.paths;
-    if (last_commit_[it->second] != commit_index_) {
-      last_commit_[it->second] = commit_index_;
+    BlobOrigin& origin = inventory_->blobs[index];
+    if (paths_seen_.Insert(path_hash.With(index))) ++origin.paths;
+    if (last_commit_[index] != commit_index_) {
+      last_commit_[index] = commit_index_;
       ++origin.commits;
     }
   }
 
-  static uint64_t PathKey(size_t blob, const std::string& path) {
-    return std::hash<std::string>{}(path)*1000003u ^ blob;
-  }
-
-  void MarkTree(git_tree* tree, std::unordered_set<GitOid, OidHash>* seen) {
+  void MarkTree(git_tree* tree, OidSet* seen) {
     size_t count = git_tree_entrycount(tree);
     for (size_t i = 0; i < count; ++i) {
       const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
       GitOid id = FromGit(git_tree_entry_id(entry));
       if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
-        if (auto it = index_.find(id); it != index_.end())
-          inventory_->blobs[it->second].in_head = true;
-      } else if (git_tree_entry_type(entry) == GIT_OBJECT_TREE && seen->insert(id).second) {
+        if (const uint32_t* index = index_.Get(id)) inventory_->blobs[*index].in_head = true;
+      } else if (git_tree_entry_type(entry) == GIT_OBJECT_TREE && seen->Insert(id)) {
         git_tree* sub_raw = nullptr;
         if (git_tree_lookup(&sub_raw, repo_, git_tree_entry_id(entry)) != 0) continue;
         TreePtr sub(sub_raw);
@@ -402,11 +433,11 @@ class Enumerator {
   git_repository* repo_;
   GitInventory* inventory_;
   uint32_t commit_index_ = 0;
-  std::unordered_map<GitOid, size_t, OidHash> index_;  // blob id -> index in inventory_->blobs
-  std::vector<uint32_t> last_commit_;                  // per blob: last commit that counted it
-  std::unordered_set<uint64_t> paths_seen_;            // (blob, path) pairs already counted
-  std::unordered_set<GitOid, OidHash> seen_trees_;
-  std::unordered_set<GitOid, OidHash> excluded_blobs_;  // held by excluded commits
+  OidIndex index_;                     // blob id -> index in inventory_->blobs
+  std::vector<uint32_t> last_commit_;  // per blob: last commit that counted it
+  U64Set paths_seen_;                  // (blob, path) pairs already counted, hashed
+  OidSet seen_trees_;
+  OidSet excluded_blobs_;  // held by excluded commits
   std::unordered_map<GitOid, uint32_t, OidHash> commit_index_of_;
   bool collect_messages_ = false;
   bool revisions_failed_ = false;
