@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "long_path.h"
+
 namespace leaksweep {
 namespace {
 
@@ -153,7 +155,7 @@ ReadResult ReadFileForScan(const std::string& path, const ReadOptions& options,
     if (*length > options.max_file_size) return Skip(SkipReason::kTooLarge);
     return Normalize(options, std::string_view(storage->data(), *length), storage);
   }
-  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  int fd = OpenLongPath(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     if (errno == ELOOP) return Skip(SkipReason::kSymlink);
     return Error("cannot open");
