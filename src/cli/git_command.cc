@@ -35,8 +35,8 @@ int GitCommand::Run() {
   options.threads = setup->threads;
   options.progress = setup->progress;
   SeverityTracker tracker(*setup->writer);
-  Result<ScanSummary> summary =
-      ScanGit(options, setup->engine, setup->policy, *setup->key, tracker);
+  Result<ScanSummary> summary = ScanGit(options, setup->engine, setup->policy, *setup->key, tracker,
+                                        setup->interrupts->stop());
   if (!summary.ok()) return ConfigError(summary.status().message());
   return FinishScan(setup.value(), flags_, summary.value(), tracker);
 }

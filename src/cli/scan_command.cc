@@ -27,7 +27,8 @@ int ScanCommand::Run() {
   options.threads = setup->threads;
   options.progress = setup->progress;
   SeverityTracker tracker(*setup->writer);
-  ScanSummary summary = ScanCheckout(options, setup->engine, setup->policy, *setup->key, tracker);
+  ScanSummary summary = ScanCheckout(options, setup->engine, setup->policy, *setup->key, tracker,
+                                     setup->interrupts->stop());
   return FinishScan(setup.value(), flags_, summary, tracker);
 }
 

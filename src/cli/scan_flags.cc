@@ -124,6 +124,8 @@ Result<ScanSetup> PrepareScan(const ScanFlags& flags,
   report_options.color =
       Decide(flags.color, setup.destination->is_terminal() && std::getenv("NO_COLOR") == nullptr);
   setup.writer = MakeReportWriter(*format, setup.destination->stream(), report_options);
+  // Last, once nothing can fail: from here on SIGINT/SIGTERM stop the scan, not the process.
+  setup.interrupts = std::make_unique<InterruptWatcher>();
   return setup;
 }
 
@@ -144,6 +146,9 @@ int FinishScan(ScanSetup& setup, const ScanFlags& flags, const ScanSummary& summ
   if (Status closed = setup.destination->Close(); !closed.ok()) {
     std::cerr << "leaksweep: " << closed.message() << "\n";
     return kExitScanError;
+  }
+  if (summary.incomplete && setup.interrupts && setup.interrupts->signal_number() != 0) {
+    return 128 + setup.interrupts->signal_number();
   }
   if (flags.fail_on_error && !summary.errors.empty()) return kExitScanError;
   return tracker.AnyAtOrAbove(setup.fail_on) ? kExitFindings : kExitClean;

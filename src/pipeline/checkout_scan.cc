@@ -192,8 +192,11 @@ ScanSummary ScanCheckout(const CheckoutScanOptions& options, std::shared_ptr<con
       Scanner scanner(engine);
       std::string storage;  // reused for every file this worker reads
       while (std::optional<FileTask> task = queue.Pop()) {
-        collector.Add(task->sequence,
-                      ScanOneFile(task->file, options.read, scanner, policy, key, &storage));
+        // Once stopped, queued files are passed over (an empty result keeps the order intact).
+        bool stopped = stop != nullptr && stop->load();
+        collector.Add(task->sequence, stopped ? TextResult{}
+                                              : ScanOneFile(task->file, options.read, scanner,
+                                                            policy, key, &storage));
       }
     });
   }
@@ -225,6 +228,7 @@ ScanSummary ScanCheckout(const CheckoutScanOptions& options, std::shared_ptr<con
   if (options.progress) {
     PrintProgress(summary.stats.files_scanned, summary.stats.bytes_scanned, start, true);
   }
+  if (stop != nullptr && stop->load()) MarkIncomplete(&summary);
   writer.Finish(summary);
   return summary;
 }

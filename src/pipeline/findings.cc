@@ -400,6 +400,12 @@ FileFindings FindInText(Scanner& scanner, std::string_view text, const std::stri
   return MakeFindings(rules, text, scan.value(), path, policy, key);
 }
 
+void MarkIncomplete(ScanSummary* summary) {
+  summary->incomplete = true;
+  summary->notes.push_back(
+      "interrupted: the scan stopped early; these results are incomplete (scan again to finish)");
+}
+
 void Absorb(TextResult& result, ScanSummary& summary,
             const std::function<void(Finding&&)>& on_finding) {
   ScanStats& stats = summary.stats;

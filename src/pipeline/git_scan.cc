@@ -130,7 +130,9 @@ void PrintProgress(size_t done, size_t total, uint64_t bytes,
 }  // namespace
 
 Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const Engine> engine,
-                            const Policy& policy, const FingerprintKey& key, ReportWriter& writer) {
+                            const Policy& policy, const FingerprintKey& key, ReportWriter& writer,
+                            const std::atomic<bool>* stop) {
+  auto stopped = [stop] { return stop != nullptr && stop->load(); };
   Result<GitInventory> inventory = EnumerateGit(options.repository, options.enumerate);
   if (!inventory.ok()) return inventory.status();
   const std::vector<BlobOrigin>& blobs = inventory->blobs;
@@ -154,9 +156,9 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
       // Contiguous chunks of the pack order: each worker's reads stay local, so the delta
       // bases it needs are still in its cache. Results land by blob index, in report order.
       const std::vector<uint32_t>& order = inventory->read_order;
-      for (size_t chunk = next.fetch_add(kReadChunk); chunk < order.size();
+      for (size_t chunk = next.fetch_add(kReadChunk); chunk < order.size() && !stopped();
            chunk = next.fetch_add(kReadChunk)) {
-        for (size_t k = chunk; k < std::min(order.size(), chunk + kReadChunk); ++k) {
+        for (size_t k = chunk; k < std::min(order.size(), chunk + kReadChunk) && !stopped(); ++k) {
           size_t i = order[k];
           results[i] = ScanBlob(inventory.value(), blobs[i], options, *reader.value(), scanner,
                                 policy, key, &storage);
@@ -190,7 +192,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
     summary.notes.push_back("shallow clone: history before the shallow boundary is not scanned");
   }
   if (inventory->empty) summary.notes.push_back("empty repository: no commits");
-  if (!inventory->messages.empty()) {
+  if (!inventory->messages.empty() && !stopped()) {
     Scanner scanner(engine);
     for (TextResult& result : ScanMessages(inventory.value(), scanner, policy, key)) {
       results.push_back(std::move(result));
@@ -201,6 +203,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
     Absorb(result, summary, [&](Finding&& finding) { findings.push_back(std::move(finding)); });
   }
   if (options.group_by_value) findings = GroupByValue(std::move(findings));
+  if (stopped()) MarkIncomplete(&summary);
   for (const Finding& finding : findings) {
     writer.AddFinding(finding);
     ++summary.stats.findings;

@@ -111,6 +111,7 @@ class JsonWriter : public ReportWriter {
     json.Key("version").String(summary.tool_version);
     json.EndObject();
     json.Key("rules_digest").String(summary.rules_digest);
+    if (summary.incomplete) json.Key("incomplete").Bool(true);
     json.Key("stats");
     WriteStats(json, summary.stats);
     json.Key("findings").BeginArray();

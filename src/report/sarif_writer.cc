@@ -101,9 +101,10 @@ void WriteNotification(JsonBuilder& json, const ScanError& error) {
   json.EndObject();
 }
 
-void WriteInvocations(JsonBuilder& json, const std::vector<ScanError>& errors) {
+void WriteInvocations(JsonBuilder& json, const ScanSummary& summary) {
+  const std::vector<ScanError>& errors = summary.errors;
   json.Key("invocations").BeginArray().BeginObject();
-  json.Key("executionSuccessful").Bool(errors.empty());
+  json.Key("executionSuccessful").Bool(errors.empty() && !summary.incomplete);
   json.Key("toolExecutionNotifications").BeginArray();
   for (const ScanError& error : errors) WriteNotification(json, error);
   json.EndArray();
@@ -192,7 +193,7 @@ class SarifWriter : public ReportWriter {
     json.Key("tool").BeginObject();
     WriteDriver(json, summary);
     json.EndObject();
-    WriteInvocations(json, summary.errors);
+    WriteInvocations(json, summary);
     json.Key("columnKind").String("unicodeCodePoints");
     WriteResults(json, summary.rules);
     json.Key("properties").BeginObject();

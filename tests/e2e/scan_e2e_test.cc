@@ -1,6 +1,9 @@
 // End-to-end tests: the built binary on real files, checked through its outputs and exit codes.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -269,4 +272,55 @@ TEST_CASE("custom rules add to and override shipped rules by id") {
           .out);
   REQUIRE(report["findings"].size() == 1);
   CHECK(report["findings"][0]["rule_id"] == "acme-internal-token");
+}
+
+// SIGINT while the scan waits on standard input (the last root, after a directory): the report
+// is still written, holds what was scanned, and says it is incomplete; the exit code is 130.
+TEST_CASE("SIGINT stops a scan cleanly: partial report marked incomplete") {
+  TempDir dir;
+  fs::path tree = dir.path() / "tree";
+  for (int i = 0; i < 3; ++i) {
+    dir.Write("tree/f" + std::to_string(i) + ".env",
+              "AWS_ACCESS_KEY_ID=AKIAZ5T3MNQ7RJ2XKW4" + std::string(1, static_cast<char>('A' + i)) +
+                  "\n");
+  }
+  fs::path report = dir.path() / "report.json", errors = dir.path() / "stderr.txt";
+  int input[2];
+  REQUIRE(pipe(input) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    dup2(input[0], STDIN_FILENO);
+    close(input[1]);
+    int err = open(errors.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(err, STDERR_FILENO);
+    setenv("LEAKSWEEP_FINGERPRINT_KEY", "test-key-not-secret", 1);
+    setenv("LEAKSWEEP_CACHE_DIR", (dir.path() / "cache").c_str(), 1);
+    setenv("LEAKSWEEP_SIGNATURES_DIR", (TestdataDir() / "golden-rules").c_str(), 1);
+    execl(LEAKSWEEP_BINARY, LEAKSWEEP_BINARY, "scan", tree.c_str(), "-", "-j1", "--progress",
+          "always", "-f", "json", "-o", report.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(input[0]);
+  // Progress counting the three files means the directory is done and the one worker is
+  // blocked reading standard input, with the signal watcher in place.
+  auto wait_for = [&](const std::string& text) {
+    for (int i = 0; i < 6000 && ReadFile(errors).find(text) == std::string::npos; ++i) {
+      usleep(10 * 1000);
+    }
+    return ReadFile(errors).find(text) != std::string::npos;
+  };
+  CHECK(wait_for("scanned 3 files"));
+  kill(pid, SIGINT);
+  CHECK(wait_for("interrupted"));
+  close(input[1]);  // end of input: the worker returns, and the scan ends early
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  auto json = ParseJson(ReadFile(report));
+  CHECK(json["incomplete"] == true);
+  CHECK(json["findings"].size() == 3);
+  CHECK(json["notes"][0].get<std::string>().find("incomplete") != std::string::npos);
+  CHECK((fs::status(report).permissions() & fs::perms::group_all) == fs::perms::none);
 }

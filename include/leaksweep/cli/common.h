@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "leaksweep/cli/interrupts.h"
 #include "leaksweep/core/report_data.h"
 #include "leaksweep/core/status.h"
 #include "leaksweep/match/engine.h"
@@ -69,6 +70,8 @@ struct ScanSetup {
   std::optional<FingerprintKey> key;
   std::unique_ptr<ReportDestination> destination;
   std::unique_ptr<ReportWriter> writer;
+  // SIGINT/SIGTERM end the scan early with a report marked incomplete (exit code 128 + signal).
+  std::unique_ptr<InterruptWatcher> interrupts;
 };
 
 // `config_roots`: where to look for .leaksweep.yaml when --config is not given.
@@ -87,7 +90,7 @@ class SeverityTracker : public ReportWriter {
   std::vector<Severity> severities_;
 };
 
-// Closes the report and turns the outcome into an exit code.
+// Closes the report and turns the outcome into an exit code (128 + the signal when interrupted).
 int FinishScan(ScanSetup& setup, const ScanFlags& flags, const ScanSummary& summary,
                const SeverityTracker& tracker);
 

@@ -86,6 +86,9 @@ struct TextResult {
 void Absorb(TextResult& result, ScanSummary& summary,
             const std::function<void(Finding&&)>& on_finding);
 
+// Marks a scan stopped early (interrupted): the flag, and a note every report format shows.
+void MarkIncomplete(ScanSummary* summary);
+
 // ScanText then MakeFindings, for one text (a file's, a blob's, a commit message's): the step
 // every input shares. Problems on the way (a failed scan, truncated results, a rule over its
 // match limit) are appended to `errors` under `path`; they never hold scanned content.

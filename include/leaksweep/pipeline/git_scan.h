@@ -9,6 +9,7 @@
 #ifndef LEAKSWEEP_PIPELINE_GIT_SCAN_H_
 #define LEAKSWEEP_PIPELINE_GIT_SCAN_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -34,9 +35,11 @@ struct GitScanOptions {
 };
 
 // Returns the summary, or an error when the repository cannot be opened. Unreadable objects are
-// listed as errors with their ids and the scan goes on.
+// listed as errors with their ids and the scan goes on. `stop`, when set by another thread (a
+// signal watcher), ends the scan early: what was scanned is reported, marked incomplete.
 Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const Engine> engine,
-                            const Policy& policy, const FingerprintKey& key, ReportWriter& writer);
+                            const Policy& policy, const FingerprintKey& key, ReportWriter& writer,
+                            const std::atomic<bool>* stop = nullptr);
 
 }  // namespace leaksweep
 
