@@ -21,7 +21,23 @@ std::string DisplayPath(const BlobOrigin& blob) {
   return blob.path.empty() ? "blob:" + blob.id.Hex() : blob.path;
 }
 
-GitProvenance ProvenanceOf(const GitInventory& inventory, const BlobOrigin& blob) {
+// A commit's summary line travels with every finding from that commit. A secret pasted into the
+// message ("rotate key AKIA...") must not travel with it, so whatever the rules detect in the
+// line is masked, whether or not messages are scanned.
+std::string MaskDetectedValues(Scanner& scanner, std::string text) {
+  Result<BufferMatches> found = scanner.Scan(text);
+  if (!found.ok()) return "(summary withheld)";
+  size_t limit = text.size();  // replace from the end, skipping overlaps, so offsets hold
+  for (auto it = found->matches.rbegin(); it != found->matches.rend(); ++it) {
+    if (it->value_end > limit || it->value_end <= it->value_start) continue;
+    text.replace(it->value_start, it->value_end - it->value_start, "***");
+    limit = it->value_start;
+  }
+  return text;
+}
+
+GitProvenance ProvenanceOf(const GitInventory& inventory, const BlobOrigin& blob,
+                           Scanner& scanner) {
   GitProvenance provenance;
   provenance.blob = blob.id.Hex();
   provenance.in_head = blob.in_head;
@@ -33,7 +49,7 @@ GitProvenance ProvenanceOf(const GitInventory& inventory, const BlobOrigin& blob
     provenance.author_name = commit.author_name;
     provenance.author_email = commit.author_email;
     provenance.date = commit.date;
-    provenance.summary = commit.summary;
+    provenance.summary = MaskDetectedValues(scanner, commit.summary);
   }
   return provenance;
 }
@@ -65,7 +81,8 @@ TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
   result.scanned = true;
   result.bytes = text.text.size();
   result.findings = FindInText(scanner, text.text, path, policy, key, &result.errors);
-  GitProvenance provenance = ProvenanceOf(inventory, blob);
+  if (result.findings.findings.empty()) return result;
+  GitProvenance provenance = ProvenanceOf(inventory, blob, scanner);
   for (Finding& finding : result.findings.findings) finding.git = provenance;
   return result;
 }
@@ -81,7 +98,7 @@ std::vector<TextResult> ScanMessages(const GitInventory& inventory, Scanner& sca
     result.findings = FindInText(scanner, message.text, message.where, policy, key, &result.errors);
     BlobOrigin origin;
     origin.commit = message.commit;
-    GitProvenance provenance = ProvenanceOf(inventory, origin);
+    GitProvenance provenance = ProvenanceOf(inventory, origin, scanner);
     provenance.blob.clear();
     provenance.in_head = false;  // a message cannot be removed without rewriting history
     for (Finding& finding : result.findings.findings) finding.git = provenance;

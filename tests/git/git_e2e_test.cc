@@ -324,3 +324,91 @@ TEST_CASE("one finding per value in summaries, every location in JSONL") {
   CommandResult lines = RunLeaksweep({"git", repo.path().string(), "-f", "jsonl"});
   CHECK(std::count(lines.out.begin(), lines.out.end(), '\n') == 2);
 }
+
+// Scanning never runs anything the repository configures: no hook, fsmonitor, filter, pager,
+// ssh or credential command. Each one here would create a marker file if it ran.
+TEST_CASE("a repository's configured commands, hooks and filters are never run") {
+  Repo repo;
+  TempDir markers;
+  auto marker_command = [&](const std::string& name) {
+    return "touch '" + (markers.path() / name).string() + "'";
+  };
+  repo.Write("a.env", "A=" + kKeyA + "\n");
+  repo.Write("b.secret", "B=" + kKeyB + "\n");
+  repo.Write(".gitattributes", "*.secret filter=evil diff=evil\n");
+  repo.Commit("files");
+  for (const std::string& key :
+       {"core.fsmonitor", "core.pager", "core.sshCommand", "core.editor", "core.askPass",
+        "credential.helper", "filter.evil.clean", "filter.evil.smudge", "filter.evil.process",
+        "diff.evil.textconv", "diff.external", "gpg.program", "core.hooksPath"}) {
+    repo.Git({"config", key, marker_command(key)});
+  }
+  for (const std::string& hook : {"post-checkout", "pre-commit", "post-index-change",
+                                  "reference-transaction", "fsmonitor-watchman", "pre-push"}) {
+    fs::path path = repo.path() / ".git" / "hooks" / hook;
+    std::ofstream(path) << "#!/bin/sh\n" << marker_command("hook-" + hook) << "\n";
+    fs::permissions(path, fs::perms::owner_all);
+  }
+  auto report = ScanJson(repo.path().string(), {"--show-secrets", "--scan-messages"});
+  CHECK_FALSE(FindingOf(report, kKeyA).is_null());
+  CHECK_FALSE(FindingOf(report, kKeyB).is_null());  // the raw blob, never a filtered version
+  CommandResult checkout = RunLeaksweep({"scan", repo.path().string(), "-f", "json"});
+  CHECK(checkout.exit_code == 1);
+  CHECK(fs::is_empty(markers.path()));
+}
+
+// A working copy whose .git is a file ("gitdir: <path>", as in worktrees and submodules).
+TEST_CASE("a .git file pointing at the real git directory is followed") {
+  Repo repo;
+  repo.Write("a.env", "A=" + kKeyA + "\n");
+  repo.Commit("a");
+  TempDir elsewhere;
+  fs::path work = elsewhere.path() / "work";
+  fs::create_directories(work);
+  std::ofstream(work / ".git") << "gitdir: " << (repo.path() / ".git").string() << "\n";
+  auto report = ScanJson(work.string(), {"--show-secrets"});
+  CHECK_FALSE(FindingOf(report, kKeyA).is_null());
+  // A checkout scan reads the .git file as an ordinary file and reports nothing from it.
+  CommandResult checkout = RunLeaksweep({"scan", work.string(), "-f", "json"});
+  CHECK(checkout.exit_code == 0);
+}
+
+// Without --show-secrets no value reaches any output: report, progress, notes or errors, in any
+// format, for history, messages and checkouts alike.
+TEST_CASE("no secret or PII value appears in any output without --show-secrets") {
+  Repo repo;
+  const std::vector<std::string> values = {kKeyA, kKeyB, "ghp_R8x2kLmQ9vTz4NwPb7YcJd3FsHg6Ae1uKo5i",
+                                           "jane.roe@corp-mail.net", "4539 1488 0343 6467"};
+  repo.Write("config/app.env", "AWS_ACCESS_KEY_ID=" + kKeyA + "\nGITHUB_TOKEN=" + values[2] +
+                                   "\ncontact: " + values[3] + "\ncard: " + values[4] + "\n");
+  repo.Commit("add config");
+  repo.Write("config/app.env", "AWS_ACCESS_KEY_ID=" + kKeyB + "\n");
+  repo.Git({"add", "-A"});
+  repo.Git({"commit", "-q", "-m", "rotate to " + kKeyB});
+  // A corrupt object too, so that error messages are exercised.
+  repo.Write("broken.txt", "AWS_ACCESS_KEY_ID=" + kKeyA + " broken\n");
+  std::string blob = repo.Git({"hash-object", "-w", "broken.txt"});
+  blob = blob.substr(0, blob.find('\n'));
+  fs::path object = repo.path() / ".git" / "objects" / blob.substr(0, 2) / blob.substr(2);
+  fs::permissions(object, fs::perms::owner_all);
+  std::ofstream(object, std::ios::binary | std::ios::trunc) << "not zlib " << kKeyA;
+  repo.Git({"add", "-A"});
+
+  std::vector<std::vector<std::string>> commands;
+  for (const std::string& format : {"human", "json", "jsonl", "sarif"}) {
+    commands.push_back({"git", repo.path().string(), "-f", format, "--scan-messages",
+                        "--all-objects", "--progress", "always"});
+    commands.push_back({"scan", repo.path().string(), "-f", format, "--progress", "always"});
+  }
+  commands.push_back({"rules", "list"});
+  commands.push_back(
+      {"git", repo.path().string(), "--baseline", (repo.path() / "config/app.env").string()});
+  for (const auto& command : commands) {
+    CommandResult result = RunLeaksweep(command);
+    INFO(command[0] << " " << command[2]);
+    for (const std::string& value : values) {
+      CHECK(result.out.find(value) == std::string::npos);
+      CHECK(result.err.find(value) == std::string::npos);
+    }
+  }
+}
