@@ -324,3 +324,117 @@ TEST_CASE("SIGINT stops a scan cleanly: partial report marked incomplete") {
   CHECK(json["notes"][0].get<std::string>().find("incomplete") != std::string::npos);
   CHECK((fs::status(report).permissions() & fs::perms::group_all) == fs::perms::none);
 }
+
+TEST_CASE("a file of a million candidates: findings capped and reported, the scan goes on") {
+  TempDir dir;
+  std::string text;
+  text.reserve(20 << 20);
+  for (int i = 0; i < 1000000; ++i) {
+    text += "u" + std::to_string(i) + "@ex" + std::to_string(i % 97) + ".com\n";
+  }
+  dir.Write("many.txt", text);
+  dir.Write("z.env", "AWS_ACCESS_KEY_ID=AKIAZ5T3MNQ7RJ2XKW4P\n");
+  CommandResult result = RunLeaksweep({"scan", dir.path().string(), "-f", "json"});
+  auto report = ParseJson(result.out);
+  size_t from_many = 0, from_env = 0;
+  for (const auto& finding : report["findings"]) {
+    (finding["path"].get<std::string>().find("many.txt") != std::string::npos ? from_many
+                                                                              : from_env)++;
+  }
+  CHECK(from_many > 0);
+  CHECK(from_many <= 10000);
+  CHECK(from_env == 1);
+  REQUIRE(report["errors"].size() == 1);
+  CHECK(report["errors"][0]["message"].get<std::string>().find("truncated") != std::string::npos);
+}
+
+TEST_CASE("a user rule that backtracks catastrophically is reported and the scan goes on") {
+  TempDir dir;
+  dir.Write("rules/evil.yaml", R"(rules:
+  - id: evil-backtracking
+    name: Catastrophic backtracking
+    category: secret
+    severity: high
+    pattern: '(a|aa)+$'
+    prefilter: 'aaaa'
+    max_match_length: 100000
+    examples: ['aaa']
+    negative_examples: ['b!']
+)");
+  dir.Write("input/a.txt", std::string(5000, 'a') + "!\nAWS_ACCESS_KEY_ID=AKIAZ5T3MNQ7RJ2XKW4P\n");
+  CommandResult result =
+      RunLeaksweep({"scan", (dir.path() / "input").string(), "--rules",
+                    (dir.path() / "rules").string(), "-f", "json", "--fail-on-error"});
+  CHECK(result.exit_code == 3);
+  auto report = ParseJson(result.out);
+  REQUIRE(report["findings"].size() == 1);
+  CHECK(report["findings"][0]["rule_id"] == "aws-access-key-id");
+  REQUIRE(report["errors"].size() == 1);
+  CHECK(report["errors"][0]["message"].get<std::string>().find("evil-backtracking") !=
+        std::string::npos);
+}
+
+TEST_CASE("file names with newlines, escape sequences and invalid UTF-8 cannot forge output") {
+  TempDir dir;
+  const std::string newline_name = "a\nFAKE finding.env";
+  const std::string escape_name = "b\x1b]0;owned\x07\x1b[2J.env";
+  const std::string latin1_name = "c\xe9\xff.env";
+  for (const std::string& name : {newline_name, escape_name, latin1_name}) {
+    dir.Write(name, "AWS_ACCESS_KEY_ID=AKIAZ5T3MNQ7RJ2XKW4P\n");
+  }
+  CommandResult human = RunLeaksweep({"scan", dir.path().string(), "--color", "never"});
+  CHECK(human.exit_code == 1);
+  CHECK(human.out.find('\x1b') == std::string::npos);  // no raw escape reaches a terminal
+  CHECK(human.out.find('\x07') == std::string::npos);
+  CHECK(human.out.find("\nFAKE finding") == std::string::npos);  // no forged line
+  for (const std::string& format : {"json", "sarif"}) {
+    CommandResult result = RunLeaksweep({"scan", dir.path().string(), "-f", format});
+    auto report = ParseJson(result.out);  // valid JSON whatever the bytes in the names
+    CHECK_FALSE(report.is_discarded());
+  }
+  CommandResult lines = RunLeaksweep({"scan", dir.path().string(), "-f", "jsonl"});
+  CHECK(std::count(lines.out.begin(), lines.out.end(), '\n') == 3);  // one line per finding
+}
+
+TEST_CASE("a 2 GiB sparse file is skipped by size without being read; devices are never opened") {
+  TempDir dir;
+  { std::ofstream(dir.path() / "sparse.bin"); }
+  fs::resize_file(dir.path() / "sparse.bin", uint64_t{2} << 30);
+  dir.Write("z.env", "AWS_ACCESS_KEY_ID=AKIAZ5T3MNQ7RJ2XKW4P\n");
+  REQUIRE(symlink("/dev/zero", (dir.path() / "zero-link").c_str()) == 0);
+  auto report = ParseJson(RunLeaksweep({"scan", dir.path().string(), "-f", "json"}).out);
+  CHECK(report["findings"].size() == 1);
+  std::set<std::string> reasons;
+  for (const auto& skipped : report["skipped"]) reasons.insert(skipped["reason"]);
+  CHECK(reasons.count("too-large") == 1);
+  CHECK(reasons.count("symlink") == 1);
+  // Named explicitly, a device is reported and skipped, not read forever.
+  auto device = ParseJson(RunLeaksweep({"scan", "/dev/zero", "-f", "json"}).out);
+  CHECK(device["skipped"].size() == 1);
+}
+
+TEST_CASE("a million tiny files are scanned with every finding kept") {
+  // On tmpfs when there is one (creating a million files on ext4 takes minutes).
+  char shm_template[] = "/dev/shm/leaksweep-many-XXXXXX";
+  TempDir fallback;
+  std::string base = mkdtemp(shm_template) != nullptr ? shm_template : fallback.path().string();
+  constexpr int kDirs = 1000, kFilesPerDir = 1000;
+  static const std::string kLine = "AWS_ACCESS_KEY_ID=AKIAZ5T3MNQ7RJ2XKW4P\n";
+  int failures = 0;
+  for (int d = 0; d < kDirs; ++d) {
+    std::string sub = base + "/d" + std::to_string(d);
+    failures += mkdir(sub.c_str(), 0700) != 0;
+    for (int f = 0; f < kFilesPerDir; ++f) {
+      std::string path = sub + "/f" + std::to_string(f);
+      int fd = open(path.c_str(), O_WRONLY | O_CREAT, 0600);
+      failures += fd < 0;
+      if (f == 0) failures += write(fd, kLine.data(), kLine.size()) != ssize_t(kLine.size());
+      close(fd);
+    }
+  }
+  REQUIRE(failures == 0);
+  CommandResult result = RunLeaksweep({"scan", base, "-f", "jsonl", "-j", "2"});
+  CHECK(result.exit_code == 1);
+  CHECK(std::count(result.out.begin(), result.out.end(), '\n') == kDirs);
+  if (base != fallback.path().string()) fs::remove_all(base);
+}
