@@ -4,10 +4,12 @@
 
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <unordered_map>
 
 #include "flat_set.h"
+#include "leaksweep/input/pack_reader.h"
 
 namespace leaksweep {
 namespace {
@@ -189,7 +191,27 @@ class Enumerator {
 
   // Orders the blobs as the object database iterates them (pack by pack, in pack order); blobs
   // it does not list (none, normally) go last in enumeration order.
+  // The order that reads the blobs fastest. From the pack indexes when it can: each delta
+  // family together, every object right after its base, so a small cache holds every base
+  // needed (in a pack a server wrote, a fifth of curl's deltas come over a gigabyte of reads
+  // after their base). Otherwise as the object database lists them (pack order).
   void ComputeReadOrder() {
+    const char* common = git_repository_commondir(repo_);
+    if (common != nullptr) {
+      Result<std::unique_ptr<PackReader>> packs =
+          PackReader::Open((std::filesystem::path(common) / "objects").string(), 0);
+      if (packs.ok()) {
+        std::vector<GitOid> ids;
+        ids.reserve(inventory_->blobs.size());
+        for (const BlobOrigin& blob : inventory_->blobs) ids.push_back(blob.id);
+        inventory_->read_order = packs.value()->ReadOrder(ids);
+        return;
+      }
+    }
+    ComputeDatabaseOrder();
+  }
+
+  void ComputeDatabaseOrder() {
     std::vector<uint32_t>& order = inventory_->read_order;
     std::vector<bool> placed(inventory_->blobs.size(), false);
     git_odb* raw = nullptr;
@@ -394,8 +416,7 @@ class Enumerator {
   void RecordBlob(const GitOid& id, const std::string& prefix, const char* name,
                   PathHash path_hash) {
     if (!excluded_blobs_.empty() && excluded_blobs_.Contains(id)) return;
-    auto [index, inserted] =
-        index_.TryEmplace(id, static_cast<uint32_t>(inventory_->blobs.size()));
+    auto [index, inserted] = index_.TryEmplace(id, static_cast<uint32_t>(inventory_->blobs.size()));
     if (inserted) {
       BlobOrigin origin;
       origin.id = id;
@@ -475,11 +496,19 @@ Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOpt
   return inventory;
 }
 
+// Per reader (one per worker thread). Blobs come in ReadOrder, each right after its base, so a
+// small cache suffices: 16 to 128 MiB read curl's history equally fast in that order.
+constexpr size_t kReaderCacheBytes = size_t{32} << 20;
+
 struct GitBlobReader::Handles {
   LibGit2 library;
   RepositoryPtr repo;
   OdbPtr odb;
-  OdbObjectPtr current;  // the last blob read; its data backs the view Read() returned
+  OdbObjectPtr current;  // the last blob libgit2 read; its data backs the view Read() returned
+  // Reads packed objects (the fast path); null when the objects directory cannot be opened.
+  // What it does not find (loose objects, packs it left out, a REF_DELTA with a loose base) is
+  // read by libgit2. What it finds corrupt is an error: libgit2 would read the same bytes.
+  std::unique_ptr<PackReader> packs;
 };
 
 GitBlobReader::GitBlobReader(std::unique_ptr<Handles> handles) : handles_(std::move(handles)) {}
@@ -495,11 +524,22 @@ Result<std::unique_ptr<GitBlobReader>> GitBlobReader::Open(const std::string& pa
     return Status::Error(path + ": cannot open object database: " + LastError());
   }
   handles->odb.reset(odb);
+  const char* common = git_repository_commondir(handles->repo.get());
+  if (common != nullptr) {
+    Result<std::unique_ptr<PackReader>> packs =
+        PackReader::Open((std::filesystem::path(common) / "objects").string(), kReaderCacheBytes);
+    if (packs.ok()) handles->packs = std::move(packs).value();
+  }
   return std::unique_ptr<GitBlobReader>(new GitBlobReader(std::move(handles)));
 }
 
 Result<std::string_view> GitBlobReader::Read(const GitOid& id, std::string* /*storage*/) {
   handles_->current.reset();
+  if (handles_->packs != nullptr) {
+    Result<std::optional<PackObject>> object = handles_->packs->Read(id);
+    if (!object.ok()) return Status::Error("cannot read object: " + object.status().message());
+    if (object->has_value()) return object.value()->data;
+  }
   git_oid oid = ToGit(id);
   git_odb_object* object = nullptr;
   if (git_odb_read(&object, handles_->odb.get(), &oid) != 0) {
@@ -511,6 +551,11 @@ Result<std::string_view> GitBlobReader::Read(const GitOid& id, std::string* /*st
 }
 
 Result<uint64_t> GitBlobReader::Size(const GitOid& id) {
+  if (handles_->packs != nullptr) {
+    Result<std::optional<uint64_t>> size = handles_->packs->Size(id);
+    if (!size.ok()) return Status::Error("cannot read object header: " + size.status().message());
+    if (size->has_value()) return *size.value();
+  }
   size_t size = 0;
   git_object_t type;
   git_oid oid = ToGit(id);

@@ -7,8 +7,10 @@
 // met first in the commit that introduced it — through a merge, on the side that added it — and
 // is listed once however many commits and paths hold it. One pass; no diffs.
 //
-// GitBlobReader reads blob contents; it owns its own libgit2 repository handle, since libgit2
-// objects must not be shared between threads: make one reader per worker thread.
+// GitBlobReader reads blob contents: packed objects with its own PackReader (pack_reader.h;
+// inflate and delta resolution with a cache sized for reading many blobs), the rest (loose
+// objects) with libgit2. It owns its own libgit2 repository handle, since libgit2 objects must
+// not be shared between threads: make one reader per worker thread.
 #ifndef LEAKSWEEP_INPUT_GIT_INVENTORY_H_
 #define LEAKSWEEP_INPUT_GIT_INVENTORY_H_
 
@@ -96,7 +98,8 @@ class GitBlobReader {
   GitBlobReader(const GitBlobReader&) = delete;
   GitBlobReader& operator=(const GitBlobReader&) = delete;
 
-  // Reads blob `id` into `storage` and returns its contents, or an error naming the object.
+  // Returns blob `id`'s contents, valid until the next Read() (Size() keeps them), or an error
+  // naming the object. The view points into the reader's buffers; `storage` is not used.
   Result<std::string_view> Read(const GitOid& id, std::string* storage);
   // The blob's size without reading it (from its header), for the size limit.
   Result<uint64_t> Size(const GitOid& id);

@@ -1,0 +1,105 @@
+// Reads git objects straight from pack files, with zlib: the fast path under GitBlobReader.
+//
+// PackReader finds every pack (`pack/*.idx` + `.pack`) of an objects directory and of its
+// alternates (`info/alternates`, followed recursively up to 5 levels; relative paths are
+// relative to the objects directory that names them), maps them read-only, and reads objects
+// by id: index lookup (fanout + binary search; .idx versions 1 and 2, with 64-bit offsets),
+// inflate, and delta resolution (OFS_DELTA and REF_DELTA, the latter with its base in any pack).
+//
+// Delta chains are resolved iteratively (at most kMaxDeltaDepth deep; cycles are errors), and
+// every object inflated or rebuilt on the way is kept in an LRU cache of whole objects keyed by
+// (pack, offset) under a byte budget. Reading objects in ReadOrder() then costs one inflate or
+// one delta application per object: a delta's base was just read and is still cached. Pack
+// order does as well for packs git wrote with its usual write order, not for all packs.
+//
+// An object that is not in any pack (a loose object), or a REF_DELTA whose base is not, is
+// "not found" (nullopt), so the caller can ask libgit2. Anything inconsistent in the index or
+// pack is an error naming the object, the pack and the offset; object contents never appear in
+// messages. Object hashes are not verified.
+//
+// Not thread-safe: use one reader per thread. The packs are mapped once per process and shared
+// by all readers.
+#ifndef LEAKSWEEP_INPUT_PACK_READER_H_
+#define LEAKSWEEP_INPUT_PACK_READER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "leaksweep/core/status.h"
+#include "leaksweep/input/git_inventory.h"
+
+namespace leaksweep {
+
+enum class GitObjectType : uint8_t { kCommit = 1, kTree = 2, kBlob = 3, kTag = 4 };
+
+struct PackObject {
+  GitObjectType type = GitObjectType::kBlob;
+  std::string_view data;  // owned by the reader: valid until its next Read()
+};
+
+struct PackObjectHeader {
+  GitObjectType type = GitObjectType::kBlob;
+  uint64_t size = 0;
+};
+
+struct PackReaderStats {
+  uint64_t cache_hits = 0;   // delta bases (or requested objects) found in the cache
+  uint64_t inflated = 0;     // non-delta objects inflated
+  uint64_t deltas = 0;       // deltas applied
+  uint64_t ref_deltas = 0;   // REF_DELTA bases looked up by id
+  uint64_t cache_bytes = 0;  // bytes held by the cache now
+  uint64_t cache_peak = 0;   // most bytes it ever held
+};
+
+class PackReader {
+ public:
+  static constexpr size_t kDefaultCacheBytes = size_t{96} << 20;
+  static constexpr int kMaxDeltaDepth = 10000;
+  static constexpr int kMaxAlternateDepth = 5;
+
+  // Opens the packs of `objects_dir` (a repository's `objects` directory) and of its
+  // alternates. A pack that cannot be used (unreadable, bad or unsupported index, header or
+  // trailer that does not match its index) is left out and listed in skipped(): its objects
+  // are then "not found". A repository without packs gives a reader that finds nothing.
+  static Result<std::unique_ptr<PackReader>> Open(const std::string& objects_dir,
+                                                  size_t cache_bytes = kDefaultCacheBytes);
+  ~PackReader();
+  PackReader(const PackReader&) = delete;
+  PackReader& operator=(const PackReader&) = delete;
+
+  // The object's type and contents; nullopt when it is not in a pack (or is a REF_DELTA whose
+  // base is not); an error when the pack data is inconsistent.
+  Result<std::optional<PackObject>> Read(const GitOid& id);
+  // The object's size from its header (for a delta: the result size its delta data declares,
+  // inflating only the first bytes). Cheap: no delta chain is followed.
+  Result<std::optional<uint64_t>> Size(const GitOid& id);
+  // Type and size: follows a delta chain's headers (not its data) down to its base for the type.
+  Result<std::optional<PackObjectHeader>> Header(const GitOid& id);
+  bool Contains(const GitOid& id);
+
+  // The order that reads `ids` fastest, as positions into `ids`: delta families together, each
+  // object after its base (depth first), families in pack order; ids in no pack last, in the
+  // order given. Pack order is not always as good: a pack a server made (or an old repack)
+  // may put a delta gigabytes after its base, beyond any cache. Parses every entry's header
+  // (nothing is inflated): about 0.3 s for a pack of 500,000 objects.
+  std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids);
+
+  // The .pack files used, and the packs left out with the reason ("<path>: <why>").
+  std::vector<std::string> packs() const;
+  const std::vector<std::string>& skipped() const;
+  PackReaderStats stats() const;
+
+ private:
+  struct Impl;
+  explicit PackReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace leaksweep
+
+#endif  // LEAKSWEEP_INPUT_PACK_READER_H_

@@ -1,0 +1,975 @@
+#include "leaksweep/input/pack_reader.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <filesystem>
+#include <list>
+#include <map>
+#include <mutex>
+#include <new>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+#include <utility>
+
+namespace leaksweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kTypeCommit = 1, kTypeTag = 4, kTypeOfsDelta = 6, kTypeRefDelta = 7;
+constexpr uint64_t kPackHeaderSize = 12;
+constexpr uint64_t kHashSize = 20;
+// zlib cannot expand data more than about 1032 times; a declared size beyond this bound (with
+// room to spare) is corrupt, and is refused before anything is allocated for it.
+constexpr uint64_t kMaxInflateRatio = 2048;
+// One delta copy instruction (at most 8 bytes) copies at most 2^24 - 1 bytes.
+constexpr uint64_t kMaxDeltaRatio = uint64_t{1} << 24;
+// The delta scratch buffer is given back after use when it grew beyond this.
+constexpr uint64_t kKeepScratchBytes = uint64_t{16} << 20;
+
+uint32_t Be32(const uint8_t* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | uint32_t{p[3]};
+}
+uint64_t Be64(const uint8_t* p) { return uint64_t{Be32(p)} << 32 | Be32(p + 4); }
+
+// A whole object, shared by the cache and the reader's current result.
+struct ObjectData {
+  std::unique_ptr<uint8_t[]> bytes;
+  uint64_t size = 0;
+  GitObjectType type = GitObjectType::kBlob;
+};
+using ObjectPtr = std::shared_ptr<ObjectData>;
+
+// An object of `size` bytes, not initialised; null when memory runs out.
+ObjectPtr NewObject(uint64_t size, GitObjectType type) {
+  if (size > PTRDIFF_MAX) return nullptr;
+  auto object = std::make_shared<ObjectData>();
+  object->bytes.reset(new (std::nothrow) uint8_t[size == 0 ? 1 : size]);
+  if (object->bytes == nullptr) return nullptr;
+  object->size = size;
+  object->type = type;
+  return object;
+}
+
+// A file mapped read-only.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  ~MappedFile() {
+    if (data_ != nullptr) munmap(const_cast<uint8_t*>(data_), size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  // Empty on success, else why not.
+  std::string Map(const std::string& path) {
+    // Non-blocking: a FIFO planted in a repository must not hang the open.
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) return std::string("cannot open: ") + std::strerror(errno);
+    struct stat info;
+    std::string error;
+    if (fstat(fd, &info) != 0) {
+      error = std::string("cannot stat: ") + std::strerror(errno);
+    } else if (!S_ISREG(info.st_mode)) {
+      error = "not a regular file";
+    } else if (info.st_size == 0) {
+      error = "empty file";
+    } else {
+      void* p = mmap(nullptr, static_cast<size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        error = std::string("cannot map: ") + std::strerror(errno);
+      } else {
+        data_ = static_cast<const uint8_t*>(p);
+        size_ = static_cast<uint64_t>(info.st_size);
+      }
+    }
+    close(fd);
+    return error;
+  }
+  const uint8_t* data() const { return data_; }
+  uint64_t size() const { return size_; }
+
+ private:
+  const uint8_t* data_ = nullptr;
+  uint64_t size_ = 0;
+};
+
+// One pack: its index and its data, both mapped.
+struct Pack {
+  std::string path;  // of the .pack
+  std::string name;  // its file name, for messages
+  MappedFile index;
+  MappedFile data;
+  int index_version = 2;
+  uint32_t count = 0;
+  const uint8_t* fanout = nullptr;   // 256 big-endian counts
+  const uint8_t* ids = nullptr;      // v2: 20-byte ids; v1: 24-byte entries (offset, id)
+  const uint8_t* offsets = nullptr;  // v2: 4-byte offsets (high bit: index into `large`)
+  const uint8_t* large = nullptr;    // v2: 8-byte offsets
+  uint64_t large_count = 0;
+  uint64_t end = 0;  // where object data ends: the trailing checksum
+
+  // Maps `index_path` and the pack at `path`, and checks that they agree. Empty on success,
+  // else why the pack cannot be used.
+  std::string Open(const std::string& index_path) {
+    if (std::string error = index.Map(index_path); !error.empty()) return "index: " + error;
+    const uint8_t* p = index.data();
+    const uint64_t n = index.size();
+    uint64_t header = 0;
+    static constexpr uint8_t kMagic[4] = {0xff, 't', 'O', 'c'};
+    if (n >= 8 && std::memcmp(p, kMagic, 4) == 0) {
+      uint32_t version = Be32(p + 4);
+      if (version != 2) return "index version " + std::to_string(version) + " is not supported";
+      header = 8;
+      index_version = 2;
+    } else {
+      index_version = 1;
+    }
+    if (n < header + 256 * 4 + 2 * kHashSize) return "index is too short";
+    fanout = p + header;
+    for (int i = 1; i < 256; ++i) {
+      if (Be32(fanout + 4 * i) < Be32(fanout + 4 * (i - 1))) return "index fanout is not sorted";
+    }
+    count = Be32(fanout + 255 * 4);
+    ids = fanout + 256 * 4;
+    if (index_version == 2) {
+      uint64_t need = header + 256 * 4 + uint64_t{count} * (kHashSize + 8) + 2 * kHashSize;
+      if (n < need || (n - need) % 8 != 0) return "index size does not match its object count";
+      offsets = ids + uint64_t{count} * (kHashSize + 4);  // past the ids and CRCs
+      large = offsets + uint64_t{count} * 4;
+      large_count = (n - need) / 8;
+    } else if (n != 256 * 4 + uint64_t{count} * (4 + kHashSize) + 2 * kHashSize) {
+      return "index size does not match its object count";
+    }
+    if (std::string error = data.Map(path); !error.empty()) return "pack: " + error;
+    const uint8_t* d = data.data();
+    if (data.size() < kPackHeaderSize + kHashSize) return "pack is too short";
+    if (std::memcmp(d, "PACK", 4) != 0) return "not a pack file (bad signature)";
+    uint32_t version = Be32(d + 4);
+    if (version != 2 && version != 3) {
+      return "pack version " + std::to_string(version) + " is not supported";
+    }
+    if (Be32(d + 8) != count) {
+      return "pack holds " + std::to_string(Be32(d + 8)) + " objects, its index " +
+             std::to_string(count);
+    }
+    if (std::memcmp(d + data.size() - kHashSize, p + n - 2 * kHashSize, kHashSize) != 0) {
+      return "pack checksum does not match its index (truncated or replaced?)";
+    }
+    end = data.size() - kHashSize;
+    return {};
+  }
+
+  // The position of `id` in the index, or -1.
+  int64_t Find(const uint8_t* id) const {
+    uint32_t lo = id[0] == 0 ? 0 : Be32(fanout + 4 * (id[0] - 1));
+    uint32_t hi = Be32(fanout + 4 * id[0]);
+    const size_t stride = index_version == 2 ? kHashSize : kHashSize + 4;
+    const uint8_t* names = index_version == 2 ? ids : ids + 4;
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      int c = std::memcmp(names + mid * stride, id, kHashSize);
+      if (c == 0) return mid;
+      if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return -1;
+  }
+
+  // The offset the index gives for position `pos`; 0 (never an object's offset) when it is
+  // out of bounds.
+  uint64_t OffsetAt(uint32_t pos) const {
+    uint64_t offset;
+    if (index_version == 1) {
+      offset = Be32(ids + uint64_t{pos} * (kHashSize + 4));
+    } else {
+      uint32_t small = Be32(offsets + uint64_t{pos} * 4);
+      if ((small & 0x80000000u) == 0) {
+        offset = small;
+      } else {
+        uint32_t slot = small & 0x7fffffffu;
+        if (slot >= large_count) return 0;
+        offset = Be64(large + uint64_t{slot} * 8);
+      }
+    }
+    return offset >= kPackHeaderSize && offset < end ? offset : 0;
+  }
+};
+
+// Packs are mapped once per process and shared by every reader (each worker thread has its
+// own): their pages are counted once, and a second reader opens without parsing anything. A
+// Pack is immutable once open. Keyed by path and file identity, so a pack rewritten in place
+// is mapped afresh.
+std::shared_ptr<const Pack> SharedPack(const std::string& index_path, const std::string& pack_path,
+                                       std::string* error) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<const Pack>> packs;
+  struct stat index_info, pack_info;
+  if (stat(index_path.c_str(), &index_info) != 0 || stat(pack_path.c_str(), &pack_info) != 0) {
+    *error = std::string("cannot stat: ") + std::strerror(errno);
+    return nullptr;
+  }
+  if (!S_ISREG(index_info.st_mode) || !S_ISREG(pack_info.st_mode)) {
+    *error = "not a regular file";  // never opened: a FIFO or a device could block or worse
+    return nullptr;
+  }
+  std::string key = pack_path;
+  for (const struct stat* info : {&index_info, &pack_info}) {
+    key += ':' + std::to_string(info->st_dev) + ':' + std::to_string(info->st_ino) + ':' +
+           std::to_string(info->st_size) + ':' + std::to_string(info->st_mtim.tv_sec) + '.' +
+           std::to_string(info->st_mtim.tv_nsec);
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = packs.find(key); it != packs.end()) {
+    if (std::shared_ptr<const Pack> pack = it->second.lock()) return pack;
+  }
+  auto pack = std::make_shared<Pack>();
+  pack->path = pack_path;
+  pack->name = fs::path(pack_path).filename().string();
+  if (std::string why = pack->Open(index_path); !why.empty()) {
+    *error = why;
+    return nullptr;
+  }
+  std::erase_if(packs, [](const auto& entry) { return entry.second.expired(); });
+  packs[key] = pack;
+  return pack;
+}
+
+struct Location {
+  uint32_t pack = 0;
+  uint64_t offset = 0;
+  bool operator==(const Location&) const = default;
+};
+
+// An object's header in the pack.
+struct Entry {
+  int type = 0;
+  uint64_t size = 0;                 // of the object, or of the delta data
+  uint64_t data = 0;                 // offset of the zlib stream
+  uint64_t base_offset = 0;          // OFS_DELTA
+  const uint8_t* base_id = nullptr;  // REF_DELTA
+};
+
+// Parses the header at `offset`; null on success, else what is wrong.
+const char* ParseEntry(const Pack& pack, uint64_t offset, Entry* entry) {
+  const uint8_t* d = pack.data.data();
+  const uint64_t end = pack.end;
+  uint64_t p = offset;
+  if (p < kPackHeaderSize || p >= end) return "object offset outside the pack";
+  uint8_t c = d[p++];
+  entry->type = (c >> 4) & 7;
+  uint64_t size = c & 15;
+  int shift = 4;
+  while (c & 0x80) {
+    if (p >= end) return "truncated object header";
+    if (shift > 57) return "object header declares an impossible size";
+    c = d[p++];
+    size += uint64_t{c & 0x7fu} << shift;
+    shift += 7;
+  }
+  entry->size = size;
+  if (entry->type >= kTypeCommit && entry->type <= kTypeTag) {
+    // a whole object
+  } else if (entry->type == kTypeOfsDelta) {
+    if (p >= end) return "truncated delta base offset";
+    c = d[p++];
+    uint64_t distance = c & 127;
+    while (c & 128) {
+      distance += 1;
+      if (distance == 0 || (distance >> 57) != 0) return "corrupt delta base offset";
+      if (p >= end) return "truncated delta base offset";
+      c = d[p++];
+      distance = (distance << 7) + (c & 127);
+    }
+    if (distance == 0 || distance > offset - kPackHeaderSize) {
+      return "delta base offset outside the pack";
+    }
+    entry->base_offset = offset - distance;
+  } else if (entry->type == kTypeRefDelta) {
+    if (end - p < kHashSize) return "truncated delta base id";
+    entry->base_id = d + p;
+    p += kHashSize;
+  } else {
+    return "unknown object type";
+  }
+  entry->data = p;
+  if (size / kMaxInflateRatio > end - p) return "object declares a size its data cannot hold";
+  return nullptr;
+}
+
+// A reused zlib stream.
+class Inflater {
+ public:
+  Inflater() { ok_ = inflateInit(&z_) == Z_OK; }
+  ~Inflater() {
+    if (ok_) inflateEnd(&z_);
+  }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+
+  // Inflates the zlib stream starting at `in` (at most `in_size` bytes of it) into exactly
+  // `out_size` bytes at `out`. Null on success, else what is wrong.
+  const char* Full(const uint8_t* in, uint64_t in_size, uint8_t* out, uint64_t out_size) {
+    if (!ok_ || inflateReset(&z_) != Z_OK) return "cannot start zlib";
+    constexpr uint64_t kChunk = UINT_MAX;
+    uint64_t in_left = in_size, out_left = out_size;
+    const uint8_t* in_next = in;
+    uint8_t* out_next = out;
+    uint8_t spare;  // one byte past the end: inflating into it means the object is too long
+    bool spare_given = false;
+    z_.next_in = nullptr;
+    z_.avail_in = 0;
+    z_.next_out = nullptr;
+    z_.avail_out = 0;
+    for (;;) {
+      if (z_.avail_in == 0 && in_left > 0) {
+        uInt n = static_cast<uInt>(std::min(in_left, kChunk));
+        z_.next_in = const_cast<Bytef*>(in_next);
+        z_.avail_in = n;
+        in_next += n;
+        in_left -= n;
+      }
+      if (z_.avail_out == 0) {
+        if (out_left > 0) {
+          uInt n = static_cast<uInt>(std::min(out_left, kChunk));
+          z_.next_out = out_next;
+          z_.avail_out = n;
+          out_next += n;
+          out_left -= n;
+        } else if (!spare_given) {
+          z_.next_out = &spare;
+          z_.avail_out = 1;
+          spare_given = true;
+        } else {
+          return "object inflates to more than its declared size";
+        }
+      }
+      int rc = inflate(&z_, Z_FINISH);
+      if (rc == Z_STREAM_END) {
+        if (spare_given && z_.avail_out == 0)
+          return "object inflates to more than its declared size";
+        if (z_.total_out != out_size) return "object inflates to less than its declared size";
+        return nullptr;
+      }
+      if (rc != Z_OK && rc != Z_BUF_ERROR) return "corrupt zlib stream";
+      if (spare_given && z_.avail_out == 0) return "object inflates to more than its declared size";
+      // No stream end: inflate stopped because it needs more input or more room.
+      if (z_.avail_in == 0 && in_left == 0 && z_.avail_out > 0) return "truncated zlib stream";
+      if (z_.avail_in > 0 && z_.avail_out > 0) return "corrupt zlib stream";
+    }
+  }
+
+  // Inflates the first bytes of the stream at `in`, up to `cap`; how many, or -1 when the
+  // stream is corrupt.
+  int64_t Prefix(const uint8_t* in, uint64_t in_size, uint8_t* out, size_t cap) {
+    if (!ok_ || inflateReset(&z_) != Z_OK) return -1;
+    z_.next_in = const_cast<Bytef*>(in);
+    z_.avail_in = static_cast<uInt>(std::min<uint64_t>(in_size, UINT_MAX));
+    z_.next_out = out;
+    z_.avail_out = static_cast<uInt>(cap);
+    int rc = inflate(&z_, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return -1;
+    return static_cast<int64_t>(cap - z_.avail_out);
+  }
+
+ private:
+  z_stream z_{};
+  bool ok_ = false;
+};
+
+// A delta size: 7 bits a byte, least significant first.
+bool ReadVarint(const uint8_t** p, const uint8_t* end, uint64_t* out) {
+  uint64_t value = 0;
+  int shift = 0;
+  uint8_t c;
+  do {
+    if (*p >= end || shift > 63) return false;
+    c = *(*p)++;
+    value |= uint64_t{c & 0x7fu} << shift;
+    shift += 7;
+  } while (c & 0x80);
+  *out = value;
+  return true;
+}
+
+// Applies the delta instructions [p, end) to `base`, writing exactly `out_size` bytes at `out`.
+// Null on success, else what is wrong.
+const char* ApplyDelta(const uint8_t* base, uint64_t base_size, const uint8_t* p,
+                       const uint8_t* end, uint8_t* out, uint64_t out_size) {
+  uint8_t* o = out;
+  uint64_t room = out_size;
+  while (p < end) {
+    uint8_t cmd = *p++;
+    if (cmd & 0x80) {
+      uint64_t offset = 0, size = 0;
+      for (int i = 0; i < 4; ++i) {
+        if (cmd & (1u << i)) {
+          if (p >= end) return "truncated delta copy instruction";
+          offset |= uint64_t{*p++} << (8 * i);
+        }
+      }
+      for (int i = 0; i < 3; ++i) {
+        if (cmd & (0x10u << i)) {
+          if (p >= end) return "truncated delta copy instruction";
+          size |= uint64_t{*p++} << (8 * i);
+        }
+      }
+      if (size == 0) size = 0x10000;
+      if (offset > base_size || size > base_size - offset) return "delta copies outside its base";
+      if (size > room) return "delta result is longer than declared";
+      std::memcpy(o, base + offset, size);
+      o += size;
+      room -= size;
+    } else if (cmd != 0) {
+      if (cmd > end - p) return "truncated delta insert instruction";
+      if (cmd > room) return "delta result is longer than declared";
+      std::memcpy(o, p, cmd);
+      p += cmd;
+      o += cmd;
+      room -= cmd;
+    } else {
+      return "corrupt delta (reserved instruction 0)";
+    }
+  }
+  if (room != 0) return "delta result is shorter than declared";
+  return nullptr;
+}
+
+// Whole objects by (pack, offset), least recently used evicted first, under a byte budget.
+class ObjectCache {
+ public:
+  static constexpr uint64_t kNoKey = UINT64_MAX;
+  static constexpr uint64_t kEntryOverhead = 96;  // list and map nodes, shared_ptr block
+
+  explicit ObjectCache(uint64_t budget) : budget_(budget) {}
+
+  static uint64_t Key(const Location& at) {
+    if (at.pack >= (1u << 15) || at.offset >= (uint64_t{1} << 48)) return kNoKey;
+    return uint64_t{at.pack} << 48 | at.offset;
+  }
+
+  ObjectPtr Find(uint64_t key) {
+    if (key == kNoKey) return nullptr;
+    auto it = map_.find(key);
+    if (it == map_.end()) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return it->second->object;
+  }
+
+  // An object larger than the whole budget is not kept. The new entry is never evicted at
+  // once, so an object a little under the budget is kept alone.
+  void Insert(uint64_t key, ObjectPtr object) {
+    if (key == kNoKey || object->size > budget_) return;
+    auto [it, inserted] = map_.try_emplace(key);
+    if (!inserted) return;
+    lru_.push_front({key, std::move(object)});
+    it->second = lru_.begin();
+    bytes_ += lru_.front().object->size + kEntryOverhead;
+    while (bytes_ > budget_ && lru_.size() > 1) {
+      const Node& oldest = lru_.back();
+      bytes_ -= oldest.object->size + kEntryOverhead;
+      map_.erase(oldest.key);
+      lru_.pop_back();
+    }
+    peak_ = std::max(peak_, bytes_);
+  }
+
+  uint64_t bytes() const { return bytes_; }
+  uint64_t peak() const { return peak_; }
+
+ private:
+  struct Node {
+    uint64_t key;
+    ObjectPtr object;
+  };
+  uint64_t budget_;
+  uint64_t bytes_ = 0;
+  uint64_t peak_ = 0;
+  std::list<Node> lru_;  // most recently used first
+  std::unordered_map<uint64_t, std::list<Node>::iterator> map_;
+};
+
+// The contents of an alternates file; empty when there is none or it is not a regular file
+// (never opened then), and at most 1 MiB of it.
+std::string ReadAlternates(const fs::path& path) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return {};
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return {};
+  std::string text;
+  char buffer[8192];
+  ssize_t n;
+  while (text.size() < (1u << 20) && (n = read(fd, buffer, sizeof buffer)) > 0) {
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  return text;
+}
+
+// Undoes git's C-style quoting of a path ("a\tb", "\303\251").
+std::string Unquote(const std::string& quoted) {
+  std::string out;
+  for (size_t i = 1; i < quoted.size() && quoted[i] != '"'; ++i) {
+    char c = quoted[i];
+    if (c != '\\' || i + 1 >= quoted.size()) {
+      out.push_back(c);
+      continue;
+    }
+    char e = quoted[++i];
+    switch (e) {
+      case 'a':
+        out.push_back('\a');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'v':
+        out.push_back('\v');
+        break;
+      default:
+        if (e >= '0' && e <= '3' && i + 2 < quoted.size() && quoted[i + 1] >= '0' &&
+            quoted[i + 1] <= '7' && quoted[i + 2] >= '0' && quoted[i + 2] <= '7') {
+          out.push_back(static_cast<char>((e - '0') << 6 | (quoted[i + 1] - '0') << 3 |
+                                          (quoted[i + 2] - '0')));
+          i += 2;
+        } else {
+          out.push_back(e);
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+struct PackReader::Impl {
+  explicit Impl(uint64_t cache_bytes) : cache(cache_bytes) {}
+
+  std::vector<std::shared_ptr<const Pack>> packs;
+  std::vector<std::string> skipped;
+  std::set<std::string> seen_dirs;
+  Inflater inflater;
+  ObjectCache cache;
+  PackReaderStats stats;
+  uint32_t last_pack = 0;  // where the last lookup succeeded: tried first
+
+  struct Step {
+    Location at;
+    uint64_t data;  // offset of the delta's zlib stream
+    uint64_t size;  // of the delta data
+  };
+  std::vector<Step> chain;
+  std::unique_ptr<uint8_t[]> scratch;  // delta data
+  uint64_t scratch_capacity = 0;
+  ObjectPtr current;  // what the last Read() returned
+
+  // The last lookup, so Size() then Read() of one object searches the index once.
+  GitOid memo_id;
+  Location memo_at;
+  bool memo_valid = false;
+
+  void AddObjectsDir(const fs::path& dir, int depth) {
+    std::error_code ec;
+    fs::path canonical = fs::canonical(dir, ec);
+    if (ec || !seen_dirs.insert(canonical.string()).second) return;
+    std::vector<std::string> indexes;
+    fs::directory_iterator it(canonical / "pack", ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      const fs::path& path = it->path();
+      if (path.extension() == ".idx") indexes.push_back(path.string());
+    }
+    std::sort(indexes.begin(), indexes.end());
+    for (const std::string& index : indexes) {
+      std::string pack_path = index.substr(0, index.size() - 4) + ".pack";
+      if (!fs::exists(pack_path, ec)) continue;  // git ignores an index without its pack
+      std::string error;
+      std::shared_ptr<const Pack> pack = SharedPack(index, pack_path, &error);
+      if (pack == nullptr) {
+        skipped.push_back(pack_path + ": " + error);
+        continue;
+      }
+      packs.push_back(std::move(pack));
+    }
+    if (depth >= kMaxAlternateDepth) return;
+    std::istringstream alternates(ReadAlternates(canonical / "info" / "alternates"));
+    for (std::string line; std::getline(alternates, line);) {
+      if (line.empty() || line[0] == '#') continue;
+      fs::path alternate = line[0] == '"' ? Unquote(line) : line;
+      AddObjectsDir(alternate.is_absolute() ? alternate : canonical / alternate, depth + 1);
+    }
+  }
+
+  Status Fail(const GitOid& id, const Location& at, const char* what) const {
+    return Status::Error("object " + id.Hex() + ": " + packs[at.pack]->name + " offset " +
+                         std::to_string(at.offset) + ": " + what);
+  }
+
+  // Where `id` is: nullopt when in no pack.
+  Result<std::optional<Location>> Locate(const GitOid& id) {
+    if (memo_valid && memo_id == id) return std::optional<Location>(memo_at);
+    const uint32_t n = static_cast<uint32_t>(packs.size());
+    for (uint32_t k = 0; k < n; ++k) {
+      uint32_t i = k == 0 ? last_pack : (k <= last_pack ? k - 1 : k);
+      const Pack& pack = *packs[i];
+      int64_t pos = pack.Find(id.bytes.data());
+      if (pos < 0) continue;
+      uint64_t offset = pack.OffsetAt(static_cast<uint32_t>(pos));
+      if (offset == 0) {
+        return Status::Error("object " + id.Hex() + ": " + pack.name +
+                             ": index gives an offset outside the pack");
+      }
+      last_pack = i;
+      memo_id = id;
+      memo_at = {i, offset};
+      memo_valid = true;
+      return std::optional<Location>(memo_at);
+    }
+    return std::optional<Location>();
+  }
+
+  bool ReserveScratch(uint64_t size) {
+    if (size <= scratch_capacity && scratch != nullptr) return true;
+    scratch.reset();
+    scratch_capacity = 0;
+    if (size > PTRDIFF_MAX) return false;
+    scratch.reset(new (std::nothrow) uint8_t[size == 0 ? 1 : size]);
+    if (scratch == nullptr) return false;
+    scratch_capacity = size;
+    return true;
+  }
+
+  // The object at `at` (`id` names it in messages); null with an OK status when it depends on
+  // an object that is in no pack.
+  Status Resolve(const GitOid& id, Location at, ObjectPtr* out) {
+    out->reset();
+    chain.clear();
+    ObjectPtr base;
+    bool has_ref = false;
+    for (;;) {
+      if (ObjectPtr hit = cache.Find(ObjectCache::Key(at))) {
+        ++stats.cache_hits;
+        base = std::move(hit);
+        break;
+      }
+      const Pack& pack = *packs[at.pack];
+      Entry entry;
+      if (const char* why = ParseEntry(pack, at.offset, &entry)) return Fail(id, at, why);
+      if (entry.type <= kTypeTag) {
+        ObjectPtr object = NewObject(entry.size, static_cast<GitObjectType>(entry.type));
+        if (object == nullptr) return Fail(id, at, "out of memory for the object");
+        const uint8_t* in = pack.data.data() + entry.data;
+        if (const char* why =
+                inflater.Full(in, pack.end - entry.data, object->bytes.get(), entry.size)) {
+          return Fail(id, at, why);
+        }
+        ++stats.inflated;
+        base = std::move(object);
+        cache.Insert(ObjectCache::Key(at), base);
+        break;
+      }
+      if (chain.size() >= static_cast<size_t>(kMaxDeltaDepth)) {
+        return Fail(id, at, "delta chain is deeper than 10000 (or a cycle)");
+      }
+      chain.push_back({at, entry.data, entry.size});
+      if (entry.type == kTypeOfsDelta) {
+        at.offset = entry.base_offset;
+      } else {
+        GitOid base_id;
+        std::memcpy(base_id.bytes.data(), entry.base_id, kHashSize);
+        Result<std::optional<Location>> found = Locate(base_id);
+        if (!found.ok()) return Fail(id, at, "its delta base cannot be found in the index");
+        if (!found->has_value()) return Status::Ok();  // the base is loose: not ours to read
+        at = *found.value();
+        has_ref = true;
+        ++stats.ref_deltas;
+      }
+      // Offset deltas only go backwards in one pack; a ref delta can close a loop. Longer
+      // loops run into the depth limit.
+      if (has_ref && chain.size() <= 256) {
+        for (const Step& step : chain) {
+          if (step.at == at) return Fail(id, at, "delta chain loops back on itself");
+        }
+      }
+    }
+    for (size_t i = chain.size(); i-- > 0;) {
+      const Step& step = chain[i];
+      const Pack& pack = *packs[step.at.pack];
+      if (!ReserveScratch(step.size)) return Fail(id, step.at, "out of memory for the delta");
+      if (const char* why = inflater.Full(pack.data.data() + step.data, pack.end - step.data,
+                                          scratch.get(), step.size)) {
+        return Fail(id, step.at, why);
+      }
+      const uint8_t* p = scratch.get();
+      const uint8_t* end = p + step.size;
+      uint64_t base_size = 0, result_size = 0;
+      if (!ReadVarint(&p, end, &base_size) || !ReadVarint(&p, end, &result_size)) {
+        return Fail(id, step.at, "truncated delta header");
+      }
+      if (base_size != base->size) return Fail(id, step.at, "delta base has the wrong size");
+      if (result_size / kMaxDeltaRatio > static_cast<uint64_t>(end - p)) {
+        return Fail(id, step.at, "delta declares a size its instructions cannot produce");
+      }
+      ObjectPtr object = NewObject(result_size, base->type);
+      if (object == nullptr) return Fail(id, step.at, "out of memory for the object");
+      if (const char* why =
+              ApplyDelta(base->bytes.get(), base->size, p, end, object->bytes.get(), result_size)) {
+        return Fail(id, step.at, why);
+      }
+      ++stats.deltas;
+      base = std::move(object);
+      cache.Insert(ObjectCache::Key(step.at), base);
+    }
+    if (scratch_capacity > kKeepScratchBytes) {
+      scratch.reset();
+      scratch_capacity = 0;
+    }
+    *out = std::move(base);
+    return Status::Ok();
+  }
+
+  // See PackReader::ReadOrder.
+  std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids) {
+    constexpr uint32_t kNone = UINT32_MAX;
+    std::vector<uint64_t> first(packs.size() + 1, 0);  // node number of each pack's first entry
+    for (size_t p = 0; p < packs.size(); ++p) first[p + 1] = first[p] + packs[p]->count;
+    const uint64_t total = first.back();
+    std::vector<uint32_t> order(ids.size());
+    for (uint32_t i = 0; i < ids.size(); ++i) order[i] = i;
+    if (total >= kNone || ids.size() >= kNone) return order;
+    // Each pack's entries by offset: (offset, index position).
+    std::vector<std::vector<std::pair<uint64_t, uint32_t>>> by_offset(packs.size());
+    for (size_t p = 0; p < packs.size(); ++p) {
+      by_offset[p].reserve(packs[p]->count);
+      for (uint32_t pos = 0; pos < packs[p]->count; ++pos) {
+        if (uint64_t offset = packs[p]->OffsetAt(pos)) by_offset[p].push_back({offset, pos});
+      }
+      std::sort(by_offset[p].begin(), by_offset[p].end());
+    }
+    auto node_at = [&](const Location& at) -> uint32_t {
+      const auto& entries = by_offset[at.pack];
+      auto it = std::lower_bound(entries.begin(), entries.end(),
+                                 std::pair<uint64_t, uint32_t>{at.offset, 0});
+      if (it == entries.end() || it->first != at.offset) return kNone;
+      return static_cast<uint32_t>(first[at.pack] + it->second);
+    };
+    // The delta forest: each entry's base (header parsing only; bad entries are roots).
+    std::vector<uint32_t> parent(total, kNone);
+    for (uint32_t p = 0; p < packs.size(); ++p) {
+      for (const auto& [offset, pos] : by_offset[p]) {
+        Entry entry;
+        if (ParseEntry(*packs[p], offset, &entry) != nullptr) continue;
+        Location base{p, entry.base_offset};
+        if (entry.type == kTypeRefDelta) {
+          GitOid base_id;
+          std::memcpy(base_id.bytes.data(), entry.base_id, kHashSize);
+          Result<std::optional<Location>> found = Locate(base_id);
+          if (!found.ok() || !found->has_value()) continue;
+          base = *found.value();
+        } else if (entry.type != kTypeOfsDelta) {
+          continue;
+        }
+        parent[first[p] + pos] = node_at(base);
+      }
+    }
+    // Children in pack order, then a depth-first walk from each root in pack order. Entries
+    // on a cycle are reached from no root and keep no rank.
+    std::vector<uint32_t> child_start(total + 1, 0);
+    for (uint32_t node = 0; node < total; ++node) {
+      if (parent[node] != kNone) ++child_start[parent[node] + 1];
+    }
+    for (uint64_t node = 0; node < total; ++node) child_start[node + 1] += child_start[node];
+    std::vector<uint32_t> children(child_start.back());
+    std::vector<uint32_t> cursor(child_start.begin(), child_start.end() - 1);
+    for (uint32_t p = 0; p < packs.size(); ++p) {
+      for (const auto& entry : by_offset[p]) {
+        uint32_t node = static_cast<uint32_t>(first[p] + entry.second);
+        if (parent[node] != kNone) children[cursor[parent[node]]++] = node;
+      }
+    }
+    std::vector<uint32_t> rank(total, kNone);
+    std::vector<uint32_t> stack;
+    uint32_t next_rank = 0;
+    for (uint32_t p = 0; p < packs.size(); ++p) {
+      for (const auto& entry : by_offset[p]) {
+        uint32_t root = static_cast<uint32_t>(first[p] + entry.second);
+        if (parent[root] != kNone) continue;
+        stack.push_back(root);
+        while (!stack.empty()) {
+          uint32_t node = stack.back();
+          stack.pop_back();
+          rank[node] = next_rank++;
+          for (uint32_t c = child_start[node + 1]; c-- > child_start[node];) {
+            stack.push_back(children[c]);
+          }
+        }
+      }
+    }
+    // Ids in no pack (or on a cycle) go last, in their given order.
+    std::vector<std::pair<uint64_t, uint32_t>> keyed(ids.size());  // (rank, position in ids)
+    uint32_t hint = 0;  // the pack of the previous id: tried first
+    for (uint32_t i = 0; i < ids.size(); ++i) {
+      keyed[i] = {total + i, i};
+      for (uint32_t k = 0; k < packs.size(); ++k) {
+        uint32_t p = k == 0 ? hint : (k <= hint ? k - 1 : k);
+        int64_t pos = packs[p]->Find(ids[i].bytes.data());
+        if (pos < 0) continue;
+        hint = p;
+        uint32_t node = static_cast<uint32_t>(first[p] + pos);
+        if (rank[node] != kNone) keyed[i].first = rank[node];
+        break;
+      }
+    }
+    std::sort(keyed.begin(), keyed.end());
+    for (uint32_t i = 0; i < ids.size(); ++i) order[i] = keyed[i].second;
+    return order;
+  }
+
+  // The result size a delta's data declares, from its first bytes.
+  Result<uint64_t> DeltaResultSize(const GitOid& id, const Location& at, const Entry& entry) {
+    const Pack& pack = *packs[at.pack];
+    uint8_t head[32];
+    int64_t n = inflater.Prefix(pack.data.data() + entry.data, pack.end - entry.data, head,
+                                static_cast<size_t>(std::min<uint64_t>(entry.size, sizeof head)));
+    if (n < 0) return Fail(id, at, "corrupt zlib stream");
+    const uint8_t* p = head;
+    uint64_t base_size = 0, result_size = 0;
+    if (!ReadVarint(&p, head + n, &base_size) || !ReadVarint(&p, head + n, &result_size)) {
+      return Fail(id, at, "truncated delta header");
+    }
+    return result_size;
+  }
+};
+
+PackReader::PackReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PackReader::~PackReader() = default;
+
+Result<std::unique_ptr<PackReader>> PackReader::Open(const std::string& objects_dir,
+                                                     size_t cache_bytes) {
+  std::error_code ec;
+  if (!fs::is_directory(objects_dir, ec)) {
+    return Status::Error(objects_dir + ": not an objects directory");
+  }
+  auto impl = std::make_unique<Impl>(cache_bytes);
+  impl->AddObjectsDir(objects_dir, 0);
+  return std::unique_ptr<PackReader>(new PackReader(std::move(impl)));
+}
+
+Result<std::optional<PackObject>> PackReader::Read(const GitOid& id) {
+  Impl& impl = *impl_;
+  impl.current.reset();
+  Result<std::optional<Location>> at = impl.Locate(id);
+  if (!at.ok()) return at.status();
+  if (!at->has_value()) return std::optional<PackObject>();
+  ObjectPtr object;
+  if (Status status = impl.Resolve(id, *at.value(), &object); !status.ok()) return status;
+  if (object == nullptr) return std::optional<PackObject>();
+  impl.current = std::move(object);
+  PackObject result;
+  result.type = impl.current->type;
+  result.data = std::string_view(reinterpret_cast<const char*>(impl.current->bytes.get()),
+                                 impl.current->size);
+  return std::optional<PackObject>(result);
+}
+
+Result<std::optional<uint64_t>> PackReader::Size(const GitOid& id) {
+  Impl& impl = *impl_;
+  Result<std::optional<Location>> at = impl.Locate(id);
+  if (!at.ok()) return at.status();
+  if (!at->has_value()) return std::optional<uint64_t>();
+  Entry entry;
+  if (const char* why = ParseEntry(*impl.packs[at.value()->pack], at.value()->offset, &entry)) {
+    return impl.Fail(id, *at.value(), why);
+  }
+  if (entry.type <= kTypeTag) return std::optional<uint64_t>(entry.size);
+  Result<uint64_t> size = impl.DeltaResultSize(id, *at.value(), entry);
+  if (!size.ok()) return size.status();
+  return std::optional<uint64_t>(size.value());
+}
+
+Result<std::optional<PackObjectHeader>> PackReader::Header(const GitOid& id) {
+  Impl& impl = *impl_;
+  Result<std::optional<Location>> found = impl.Locate(id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return std::optional<PackObjectHeader>();
+  PackObjectHeader header;
+  Location at = *found.value();
+  for (int depth = 0;; ++depth) {
+    Entry entry;
+    if (const char* why = ParseEntry(*impl.packs[at.pack], at.offset, &entry)) {
+      return impl.Fail(id, at, why);
+    }
+    if (entry.type <= kTypeTag) {
+      header.type = static_cast<GitObjectType>(entry.type);
+      if (depth == 0) header.size = entry.size;
+      return std::optional<PackObjectHeader>(header);
+    }
+    if (depth == 0) {
+      Result<uint64_t> size = impl.DeltaResultSize(id, at, entry);
+      if (!size.ok()) return size.status();
+      header.size = size.value();
+    }
+    if (depth >= kMaxDeltaDepth) {
+      return impl.Fail(id, at, "delta chain is deeper than 10000 (or a cycle)");
+    }
+    if (entry.type == kTypeOfsDelta) {
+      at.offset = entry.base_offset;
+    } else {
+      GitOid base_id;
+      std::memcpy(base_id.bytes.data(), entry.base_id, kHashSize);
+      Result<std::optional<Location>> base = impl.Locate(base_id);
+      if (!base.ok()) return base.status();
+      if (!base->has_value()) return std::optional<PackObjectHeader>();
+      at = *base.value();
+    }
+  }
+}
+
+std::vector<uint32_t> PackReader::ReadOrder(const std::vector<GitOid>& ids) {
+  return impl_->ReadOrder(ids);
+}
+
+bool PackReader::Contains(const GitOid& id) {
+  Result<std::optional<Location>> at = impl_->Locate(id);
+  return at.ok() && at->has_value();
+}
+
+std::vector<std::string> PackReader::packs() const {
+  std::vector<std::string> paths;
+  for (const auto& pack : impl_->packs) paths.push_back(pack->path);
+  return paths;
+}
+
+const std::vector<std::string>& PackReader::skipped() const { return impl_->skipped; }
+
+PackReaderStats PackReader::stats() const {
+  PackReaderStats stats = impl_->stats;
+  stats.cache_bytes = impl_->cache.bytes();
+  stats.cache_peak = impl_->cache.peak();
+  return stats;
+}
+
+}  // namespace leaksweep
