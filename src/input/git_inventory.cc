@@ -128,10 +128,59 @@ class PathHash {
   uint64_t value_;
 };
 
+// Trees are read in commit order, not pack order: a cache of recent trees holds most bases.
+constexpr size_t kEnumerationCacheBytes = size_t{64} << 20;
+
+// One entry of a raw tree object; `name` points into the tree's bytes (NUL-terminated there).
+struct RawTreeEntry {
+  enum Kind { kBlob, kTree, kSubmodule };
+  const char* name = nullptr;
+  GitOid id;
+  Kind kind = kBlob;
+};
+
+// Parses git's tree format, "<octal mode> <name>\0<20-byte id>" repeated. Like libgit2, a mode
+// of 040000 is a tree, 0160000 a submodule commit, anything else a blob (files, symlinks, and
+// the odd modes old repositories have). False when the bytes are not a well-formed tree.
+bool ParseTree(const std::string& data, std::vector<RawTreeEntry>* entries) {
+  entries->clear();
+  size_t pos = 0;
+  while (pos < data.size()) {
+    size_t space = data.find(' ', pos);
+    if (space == std::string::npos || space == pos || space - pos > 7) return false;
+    uint32_t mode = 0;
+    for (size_t i = pos; i < space; ++i) {
+      if (data[i] < '0' || data[i] > '7') return false;
+      mode = mode * 8 + static_cast<uint32_t>(data[i] - '0');
+    }
+    size_t nul = data.find('\0', space + 1);
+    if (nul == std::string::npos || nul == space + 1 || data.size() - nul < 21) return false;
+    RawTreeEntry entry;
+    entry.name = data.data() + space + 1;
+    std::memcpy(entry.id.bytes.data(), data.data() + nul + 1, 20);
+    uint32_t type = mode & 0170000;
+    entry.kind = type == 0040000   ? RawTreeEntry::kTree
+                 : type == 0160000 ? RawTreeEntry::kSubmodule
+                                   : RawTreeEntry::kBlob;
+    entries->push_back(entry);
+    pos = nul + 21;
+  }
+  return true;
+}
+
 // Builds the inventory: one pass over commits, oldest first, and their new trees.
 class Enumerator {
  public:
-  Enumerator(git_repository* repo, GitInventory* inventory) : repo_(repo), inventory_(inventory) {}
+  Enumerator(git_repository* repo, GitInventory* inventory) : repo_(repo), inventory_(inventory) {
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, repo_) == 0) odb_.reset(odb);
+    const char* common = git_repository_commondir(repo_);
+    if (common != nullptr) {
+      Result<std::unique_ptr<PackReader>> packs = PackReader::Open(
+          (std::filesystem::path(common) / "objects").string(), kEnumerationCacheBytes);
+      if (packs.ok()) packs_ = std::move(packs).value();
+    }
+  }
 
   void WalkCommits(const GitEnumerateOptions& options) {
     git_revwalk* raw = nullptr;
@@ -196,17 +245,12 @@ class Enumerator {
   // needed (in a pack a server wrote, a fifth of curl's deltas come over a gigabyte of reads
   // after their base). Otherwise as the object database lists them (pack order).
   void ComputeReadOrder() {
-    const char* common = git_repository_commondir(repo_);
-    if (common != nullptr) {
-      Result<std::unique_ptr<PackReader>> packs =
-          PackReader::Open((std::filesystem::path(common) / "objects").string(), 0);
-      if (packs.ok()) {
-        std::vector<GitOid> ids;
-        ids.reserve(inventory_->blobs.size());
-        for (const BlobOrigin& blob : inventory_->blobs) ids.push_back(blob.id);
-        inventory_->read_order = packs.value()->ReadOrder(ids);
-        return;
-      }
+    if (packs_ != nullptr) {
+      std::vector<GitOid> ids;
+      ids.reserve(inventory_->blobs.size());
+      for (const BlobOrigin& blob : inventory_->blobs) ids.push_back(blob.id);
+      inventory_->read_order = packs_->ReadOrder(ids);
+      return;
     }
     ComputeDatabaseOrder();
   }
@@ -372,45 +416,63 @@ class Enumerator {
       inventory_->messages.push_back(
           {"commit:" + FromGit(oid).Hex(), commit_index_, text != nullptr ? text : ""});
     }
-    git_tree* tree_raw = nullptr;
-    if (git_commit_tree(&tree_raw, commit.get()) != 0) {
-      return Error(FromGit(oid).Hex(), "cannot read tree of commit: " + LastError());
-    }
-    TreePtr tree(tree_raw);
-    if (seen_trees_.Insert(FromGit(git_tree_id(tree.get())))) {
-      VisitTree(tree.get(), "", PathHash::Start());
-    }
+    GitOid tree = FromGit(git_commit_tree_id(commit.get()));
+    if (seen_trees_.Insert(tree)) VisitTree(tree, "", PathHash::Start());
   }
 
   // Lists the blobs of a tree met for the first time. Most of its entries are unchanged since
   // the previous version of the directory, so a blob entry costs a hash and two lookups; its
-  // path is spelled out only when something new is recorded.
-  void VisitTree(git_tree* tree, const std::string& prefix, PathHash prefix_hash) {
-    size_t count = git_tree_entrycount(tree);
-    for (size_t i = 0; i < count; ++i) {
-      const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
-      const char* name = git_tree_entry_name(entry);
-      switch (git_tree_entry_type(entry)) {
-        case GIT_OBJECT_TREE: {
-          GitOid id = FromGit(git_tree_entry_id(entry));
-          if (!seen_trees_.Insert(id)) break;  // met in an earlier commit: nothing new
-          std::string path = prefix + name;
-          git_tree* sub_raw = nullptr;
-          if (git_tree_lookup(&sub_raw, repo_, git_tree_entry_id(entry)) != 0) {
-            Error(id.Hex(), "cannot read tree '" + path + "': " + LastError());
-            break;
-          }
-          TreePtr sub(sub_raw);
-          VisitTree(sub.get(), path + "/", prefix_hash.Add(name).Add("/"));
-          break;
+  // path is spelled out only when something new is recorded. Trees are read raw (from the
+  // packs when they hold them) and parsed here: libgit2's tree objects cost twice as much.
+  void VisitTree(const GitOid& tree, const std::string& prefix, PathHash prefix_hash) {
+    std::string raw;
+    std::vector<RawTreeEntry> entries;
+    if (!ReadTree(tree, prefix, &raw) || !ParseTree(raw, &entries)) {
+      if (!raw.empty()) Error(tree.Hex(), "malformed tree '" + prefix + "'");
+      return;
+    }
+    for (const RawTreeEntry& entry : entries) {
+      if (entry.kind == RawTreeEntry::kTree) {
+        if (!seen_trees_.Insert(entry.id)) continue;  // met in an earlier commit: nothing new
+        VisitTree(entry.id, prefix + entry.name + "/", prefix_hash.Add(entry.name).Add("/"));
+      } else if (entry.kind == RawTreeEntry::kBlob) {
+        RecordBlob(entry.id, prefix, entry.name, prefix_hash.Add(entry.name));
+      }  // submodule commits belong to other repositories
+    }
+  }
+
+  // Reads tree `id` (at `where`, for messages) into `raw`; false, with the error recorded and
+  // `raw` empty, when it cannot be read or is not a tree.
+  bool ReadTree(const GitOid& id, const std::string& where, std::string* raw) {
+    std::string place = "cannot read tree '" + where + "': ";
+    if (packs_ != nullptr) {
+      Result<std::optional<PackObject>> object = packs_->Read(id);
+      if (!object.ok()) {
+        Error(id.Hex(), place + object.status().message());
+        return false;
+      }
+      if (object->has_value()) {
+        if (object.value()->type != GitObjectType::kTree) {
+          Error(id.Hex(), place + "not a tree");
+          return false;
         }
-        case GIT_OBJECT_BLOB:
-          RecordBlob(FromGit(git_tree_entry_id(entry)), prefix, name, prefix_hash.Add(name));
-          break;
-        default:  // submodule commits belong to other repositories
-          break;
+        raw->assign(object.value()->data);
+        return true;
       }
     }
+    git_oid oid = ToGit(id);
+    git_odb_object* object = nullptr;
+    if (odb_ == nullptr || git_odb_read(&object, odb_.get(), &oid) != 0) {
+      Error(id.Hex(), place + LastError());
+      return false;
+    }
+    OdbObjectPtr owned(object);
+    if (git_odb_object_type(object) != GIT_OBJECT_TREE) {
+      Error(id.Hex(), place + "not a tree");
+      return false;
+    }
+    raw->assign(static_cast<const char*>(git_odb_object_data(object)), git_odb_object_size(object));
+    return true;
   }
 
   void RecordBlob(const GitOid& id, const std::string& prefix, const char* name,
@@ -453,6 +515,8 @@ class Enumerator {
 
   git_repository* repo_;
   GitInventory* inventory_;
+  OdbPtr odb_;                         // raw tree reads that the packs cannot serve
+  std::unique_ptr<PackReader> packs_;  // raw tree reads; null when the packs cannot be opened
   uint32_t commit_index_ = 0;
   OidIndex index_;                     // blob id -> index in inventory_->blobs
   std::vector<uint32_t> last_commit_;  // per blob: last commit that counted it
