@@ -1,5 +1,8 @@
 #include "leaksweep/input/glob.h"
 
+#include <utility>
+#include <vector>
+
 namespace leaksweep {
 namespace {
 
@@ -27,53 +30,94 @@ bool MatchClass(std::string_view pattern, char c, size_t* length) {
   return matched != negate && c != '/';
 }
 
-bool MatchGlob(std::string_view pattern, std::string_view text) {
-  while (!pattern.empty()) {
-    if (pattern.substr(0, 2) == "**") {
-      std::string_view rest = pattern.substr(2);
-      if (rest.empty()) return true;
-      if (rest.front() == '/') {
-        rest.remove_prefix(1);  // "**/" is zero or more whole segments
-        for (size_t i = 0; i <= text.size(); ++i) {
-          if ((i == 0 || text[i - 1] == '/') && MatchGlob(rest, text.substr(i))) return true;
-        }
-        return false;
+// The length of the bracket class at the start of `pattern`; 0 when it is unterminated.
+size_t ClassLength(std::string_view pattern) {
+  size_t length = 0;
+  MatchClass(pattern, 'a', &length);
+  return length;
+}
+
+// A glob, split into what each part matches.
+enum class Part { kLiteral, kOne, kClass, kRun, kAnyRun, kSegments };
+struct Token {
+  Part part;
+  char literal = 0;        // kLiteral
+  std::string_view klass;  // kClass: "[...]"
+};
+
+std::vector<Token> Tokenize(std::string_view pattern) {
+  std::vector<Token> tokens;
+  for (size_t p = 0; p < pattern.size();) {
+    if (pattern.substr(p, 2) == "**") {
+      if (p + 2 < pattern.size() && pattern[p + 2] == '/') {
+        tokens.push_back({Part::kSegments, 0, {}});  // "**/": zero or more whole segments
+        p += 3;
+      } else {
+        tokens.push_back({Part::kAnyRun, 0, {}});  // any run of characters, '/' included
+        p += 2;
       }
-      for (size_t i = 0; i <= text.size(); ++i) {
-        if (MatchGlob(rest, text.substr(i))) return true;
-      }
-      return false;
-    }
-    char p = pattern.front();
-    if (p == '*') {
-      std::string_view rest = pattern.substr(1);
-      for (size_t i = 0; i <= text.size(); ++i) {
-        if (MatchGlob(rest, text.substr(i))) return true;
-        if (i < text.size() && text[i] == '/') return false;
-      }
-      return false;
-    }
-    if (text.empty()) return false;
-    if (p == '?') {
-      if (text.front() == '/') return false;
-      pattern.remove_prefix(1);
-    } else if (p == '[') {
-      size_t length = 0;
-      bool matched = MatchClass(pattern, text.front(), &length);
-      if (length == 0) {
-        if (text.front() != '[') return false;
-        length = 1;
-      } else if (!matched) {
-        return false;
-      }
-      pattern.remove_prefix(length);
+    } else if (pattern[p] == '*') {
+      tokens.push_back({Part::kRun, 0, {}});
+      ++p;
+    } else if (pattern[p] == '?') {
+      tokens.push_back({Part::kOne, 0, {}});
+      ++p;
+    } else if (pattern[p] == '[' && ClassLength(pattern.substr(p)) > 0) {
+      const size_t length = ClassLength(pattern.substr(p));
+      tokens.push_back({Part::kClass, 0, pattern.substr(p, length)});
+      p += length;
     } else {
-      if (p != text.front()) return false;
-      pattern.remove_prefix(1);
+      tokens.push_back({Part::kLiteral, pattern[p], {}});  // an unterminated '[' too
+      ++p;
     }
-    text.remove_prefix(1);
   }
-  return text.empty();
+  return tokens;
+}
+
+// Whether all of `text` matches `pattern`. Dynamic programming over (part, position), from the
+// last part back: O(parts x length) whatever the glob. (A backtracking matcher takes
+// exponential time on globs such as "*a*a*a*a*a*a*a*a*b", which a scanned repository's
+// .leaksweep.yaml can hold: found by fuzzing, tests/fuzz/fuzz_config.cc.)
+bool MatchGlob(std::string_view pattern, std::string_view text) {
+  const std::vector<Token> tokens = Tokenize(pattern);
+  const size_t n = text.size();
+  // next[t]: the parts after the current one match text[t..]; cur[t]: the current one on.
+  std::vector<char> next(n + 1, 0), cur(n + 1, 0);
+  next[n] = 1;  // nothing left matches only the end
+  for (size_t k = tokens.size(); k-- > 0;) {
+    const Token& token = tokens[k];
+    bool after_slash = false;  // kSegments: the rest matches just after a '/' at or past t
+    for (size_t t = n + 1; t-- > 0;) {
+      const bool more = t < n;
+      bool match = false;
+      switch (token.part) {
+        case Part::kAnyRun:
+          match = next[t] || (more && cur[t + 1]);
+          break;
+        case Part::kRun:
+          match = next[t] || (more && text[t] != '/' && cur[t + 1]);
+          break;
+        case Part::kSegments:
+          after_slash = after_slash || (more && text[t] == '/' && next[t + 1]);
+          match = next[t] || after_slash;
+          break;
+        case Part::kOne:
+          match = more && text[t] != '/' && next[t + 1];
+          break;
+        case Part::kClass: {
+          size_t length = 0;
+          match = more && MatchClass(token.klass, text[t], &length) && next[t + 1];
+          break;
+        }
+        case Part::kLiteral:
+          match = more && text[t] == token.literal && next[t + 1];
+          break;
+      }
+      cur[t] = match;
+    }
+    std::swap(cur, next);
+  }
+  return next[0] != 0;
 }
 
 }  // namespace

@@ -237,6 +237,11 @@ Result<std::vector<Rule>> ParseRuleFile(const std::string& yaml_text, const std:
                          ": a signature file is a mapping with a 'rules:' list");
   }
   for (const auto& entry : root) {
+    // A key need not be a scalar (`? [a, b]: x`): as<std::string>() would throw, and nothing
+    // catches it out here, so the program ended (found by tests/fuzz/fuzz_rules_loader.cc).
+    if (!entry.first.IsScalar()) {
+      return Status::Error(Where(source, entry.first) + ": unknown top-level field (not a name)");
+    }
     if (entry.first.as<std::string>() != "rules") {
       return Status::Error(Where(source, entry.first) + ": unknown top-level field '" +
                            entry.first.as<std::string>() + "'");
