@@ -1,5 +1,6 @@
 #include "test_util.h"
 
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -148,6 +149,16 @@ CommandResult Run(const std::vector<std::string>& argv, const RunOptions& option
   int status = 0;
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  // In sanitizer builds the child (leaksweep) is instrumented too: its report fails the test
+  // here, also in tests that look only at stdout or expect a non-zero exit code.
+  // (UBSan prints no SUMMARY line when it halts.)
+  for (std::string mark : {"SUMMARY: AddressSanitizer", "SUMMARY: LeakSanitizer",
+                           "SUMMARY: ThreadSanitizer", ": runtime error: "}) {
+    if (result.err.find(mark) != std::string::npos) {
+      FAIL_CHECK("sanitizer report from " << argv[0] << ":\n" << result.err);
+      break;
+    }
+  }
   return result;
 }
 
