@@ -162,6 +162,30 @@ CommandResult Run(const std::vector<std::string>& argv, const RunOptions& option
   return result;
 }
 
+std::string RunGit(const fs::path& dir, const std::vector<std::string>& args,
+                   const std::string& stdin_text) {
+  std::vector<std::string> argv = {"git",
+                                   "-C",
+                                   dir.string(),
+                                   "-c",
+                                   "user.name=Ann Dev",
+                                   "-c",
+                                   "user.email=ann@corp-mail.net",
+                                   "-c",
+                                   "commit.gpgsign=false",
+                                   "-c",
+                                   "gc.auto=0"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunOptions options;
+  options.stdin_text = stdin_text;
+  options.env = {"GIT_AUTHOR_DATE=2024-03-01T10:00:00+00:00",
+                 "GIT_COMMITTER_DATE=2024-03-01T10:00:00+00:00"};
+  CommandResult result = Run(argv, options);
+  INFO("git " << args[0] << ": " << result.err);
+  REQUIRE(result.exit_code == 0);
+  return result.out;
+}
+
 CommandResult RunLeaksweep(const std::vector<std::string>& args, RunOptions options) {
   static TempDir* cache = new TempDir();  // one cache per test binary, like a real user's
   std::vector<std::string> argv = {LEAKSWEEP_BINARY};

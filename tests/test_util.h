@@ -40,6 +40,11 @@ struct RunOptions {
 // Runs argv (no shell) and captures stdout and stderr.
 CommandResult Run(const std::vector<std::string>& argv, const RunOptions& options = {});
 
+// Runs git in `dir` as "Ann Dev <ann@corp-mail.net>" with fixed dates (so commit ids repeat),
+// no signing and no automatic gc; REQUIREs success and returns standard output.
+std::string RunGit(const std::filesystem::path& dir, const std::vector<std::string>& args,
+                   const std::string& stdin_text = "");
+
 // Runs the built leaksweep binary with an isolated cache directory and fingerprint key.
 CommandResult RunLeaksweep(const std::vector<std::string>& args, RunOptions options = {});
 

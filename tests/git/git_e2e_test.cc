@@ -10,7 +10,6 @@
 using leaksweep::testing::CommandResult;
 using leaksweep::testing::Run;
 using leaksweep::testing::RunLeaksweep;
-using leaksweep::testing::RunOptions;
 using leaksweep::testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -28,23 +27,7 @@ class Repo {
   Repo() { Git({"init", "-q", "-b", "main"}); }
   const fs::path& path() const { return dir_.path(); }
   std::string Git(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {"git",
-                                     "-C",
-                                     dir_.path().string(),
-                                     "-c",
-                                     "user.name=Ann Dev",
-                                     "-c",
-                                     "user.email=ann@corp-mail.net",
-                                     "-c",
-                                     "commit.gpgsign=false"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions options;
-    options.env = {"GIT_AUTHOR_DATE=2024-03-01T10:00:00+00:00",
-                   "GIT_COMMITTER_DATE=2024-03-01T10:00:00+00:00"};
-    CommandResult result = Run(argv, options);
-    INFO("git " << args[0] << ": " << result.err);
-    REQUIRE(result.exit_code == 0);
-    return result.out;
+    return leaksweep::testing::RunGit(dir_.path(), args);
   }
   void Write(const std::string& relative, const std::string& content) const {
     dir_.Write(relative, content);

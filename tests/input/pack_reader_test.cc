@@ -23,35 +23,13 @@ namespace leaksweep {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::CommandResult;
-using testing::Run;
-using testing::RunOptions;
 using testing::TempDir;
 
 // ---- real repositories ----------------------------------------------------------------------
 
 std::string Git(const fs::path& dir, const std::vector<std::string>& args,
                 const std::string& input = "") {
-  std::vector<std::string> argv = {"git",
-                                   "-C",
-                                   dir.string(),
-                                   "-c",
-                                   "user.name=Ann Dev",
-                                   "-c",
-                                   "user.email=ann@example.com",
-                                   "-c",
-                                   "commit.gpgsign=false",
-                                   "-c",
-                                   "gc.auto=0"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  RunOptions options;
-  options.stdin_text = input;
-  options.env = {"GIT_AUTHOR_DATE=2024-03-01T10:00:00+00:00",
-                 "GIT_COMMITTER_DATE=2024-03-01T10:00:00+00:00"};
-  CommandResult result = Run(argv, options);
-  INFO("git " << args[0] << ": " << result.err);
-  REQUIRE(result.exit_code == 0);
-  return result.out;
+  return testing::RunGit(dir, args, input);
 }
 
 void Init(const fs::path& dir) {
