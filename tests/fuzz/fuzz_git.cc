@@ -494,9 +494,10 @@ bool HasDeltaCycle(std::string_view pack, std::string_view index) {
 }
 
 // libgit2 1.5.1 loops forever in git_odb_read on a loose object whose zlib stream is cut
-// short: inflate() reports Z_BUF_ERROR, which libgit2 retries without end (libgit2 issue
-// #7342, fixed upstream in 2026 by #7346). Reported to the maintainers of this project; such
-// objects are skipped here so that the fuzzer looks for other bugs.
+// short (or empty, after a packlike header): inflate() reports Z_BUF_ERROR, which libgit2
+// retries without end (libgit2 issue #7342, fixed upstream in 2026 by #7346). Reported to the
+// maintainers of this project; such objects are skipped here so that the fuzzer looks for other
+// bugs.
 bool IsTruncatedZlib(std::string_view compressed) {
   z_stream stream{};
   if (inflateInit(&stream) != Z_OK) Fail("inflateInit");
@@ -511,6 +512,19 @@ bool IsTruncatedZlib(std::string_view compressed) {
   }
   inflateEnd(&stream);
   return rc == Z_BUF_ERROR;  // no progress possible: the input ended before the stream did
+}
+
+// The zlib stream of a loose object file as libgit2 reads it: the whole file, or, when the
+// file does not start like a zlib stream, what follows a pack-style header (git's old
+// "packlike" loose format: type and size in a varint, then the compressed data).
+std::string_view LooseZlibStream(std::string_view file) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(file[i]); };
+  if (file.size() >= 2 && (byte(0) & 0x8F) == 0x08 && ((byte(0) << 8) + byte(1)) % 31 == 0) {
+    return file;
+  }
+  size_t i = 0;
+  while (i < file.size() && (byte(i) & 0x80) != 0) ++i;
+  return file.substr(std::min(i + 1, file.size()));
 }
 
 // The first bytes `compressed` inflates to (as many as zlib gives before any error).
@@ -541,7 +555,7 @@ void RunInput(FuzzInput& in, Template& t) {
       const fs::path& file = t.loose_files[in.Byte() % t.loose_files.size()];
       std::string_view rest = in.Rest();
       if (HitsLibgit2LooseOverflow(mode == 0 ? InflatePrefix(rest, 64) : std::string(rest)) ||
-          (mode == 0 && IsTruncatedZlib(rest))) {
+          (mode == 0 && IsTruncatedZlib(LooseZlibStream(rest)))) {
         return;
       }
       Replace(repo / file, mode == 0 ? std::string(rest) : Deflate(rest));

@@ -90,10 +90,8 @@ TEST_CASE("errors name the file, the line and the rule id") {
 // Found by fuzzing (tests/fuzz/fuzz_rules_loader.cc): a top-level key that is not a scalar
 // threw out of ParseRuleFile and ended the program.
 TEST_CASE("keys that are not names are errors, not crashes") {
-  CHECK(ErrorOf("rules: []\n? [a, b]\n: x\n").find("rules.yaml:2: unknown top-level field") ==
-        0);
-  CHECK(ErrorOf("? {a: b}\n: x\nrules: []\n").find("rules.yaml:1: unknown top-level field") ==
-        0);
+  CHECK(ErrorOf("rules: []\n? [a, b]\n: x\n").find("rules.yaml:2: unknown top-level field") == 0);
+  CHECK(ErrorOf("? {a: b}\n: x\nrules: []\n").find("rules.yaml:1: unknown top-level field") == 0);
   CHECK(ErrorOf("rules:\n  - {id: x, ? [a]: b}\n").find("rules.yaml:") == 0);
 }
 
