@@ -9,7 +9,8 @@
 #include <unordered_map>
 
 #include "flat_set.h"
-#include "leaksweep/input/pack_reader.h"
+#include "leaksweep/input/object_store.h"
+#include "odb_backend.h"
 
 namespace leaksweep {
 namespace {
@@ -40,8 +41,6 @@ using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository, gi
 using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
 using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
 using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb, git_odb_free>>;
-using OdbObjectPtr = std::unique_ptr<git_odb_object, Deleter<git_odb_object, git_odb_object_free>>;
 using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
 
 // libgit2's message for the last error on this thread (it is thread-local).
@@ -56,12 +55,6 @@ GitOid FromGit(const git_oid* oid) {
   return id;
 }
 
-git_oid ToGit(const GitOid& id) {
-  git_oid oid;
-  std::memcpy(oid.id, id.bytes.data(), 20);
-  return oid;
-}
-
 struct OidHash {
   size_t operator()(const GitOid& id) const {
     size_t h;
@@ -70,12 +63,29 @@ struct OidHash {
   }
 };
 
-Result<RepositoryPtr> OpenRepository(const std::string& path) {
-  git_repository* repo = nullptr;
-  if (git_repository_open_ext(&repo, path.c_str(), 0, nullptr) != 0) {
+// A libgit2 repository handle whose objects are all read through `store` (see odb_backend.h).
+struct OpenedRepository {
+  RepositoryPtr repo;
+  std::shared_ptr<ObjectStore> store;
+};
+
+Result<OpenedRepository> OpenRepository(const std::string& path, size_t cache_bytes) {
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) != 0) {
     return Status::Error(path + ": not a git repository (" + LastError() + ")");
   }
-  return RepositoryPtr(repo);
+  OpenedRepository opened{RepositoryPtr(raw), nullptr};
+  const char* common = git_repository_commondir(raw);
+  std::string objects = (std::filesystem::path(common != nullptr ? common : "") / "objects");
+  Result<std::unique_ptr<ObjectStore>> store = ObjectStore::Open(objects, cache_bytes);
+  if (!store.ok()) {
+    return Status::Error(path + ": cannot open the object database: " + store.status().message());
+  }
+  opened.store = std::move(store).value();
+  if (Status status = InstallObjectStore(raw, opened.store); !status.ok()) {
+    return Status::Error(path + ": " + status.message());
+  }
+  return opened;
 }
 
 std::string FormatDate(const git_time& when) {
@@ -171,16 +181,8 @@ bool ParseTree(const std::string& data, std::vector<RawTreeEntry>* entries) {
 // Builds the inventory: one pass over commits, oldest first, and their new trees.
 class Enumerator {
  public:
-  Enumerator(git_repository* repo, GitInventory* inventory) : repo_(repo), inventory_(inventory) {
-    git_odb* odb = nullptr;
-    if (git_repository_odb(&odb, repo_) == 0) odb_.reset(odb);
-    const char* common = git_repository_commondir(repo_);
-    if (common != nullptr) {
-      Result<std::unique_ptr<PackReader>> packs = PackReader::Open(
-          (std::filesystem::path(common) / "objects").string(), kEnumerationCacheBytes);
-      if (packs.ok()) packs_ = std::move(packs).value();
-    }
-  }
+  Enumerator(git_repository* repo, ObjectStore* store, GitInventory* inventory)
+      : repo_(repo), store_(store), inventory_(inventory) {}
 
   void WalkCommits(const GitEnumerateOptions& options) {
     git_revwalk* raw = nullptr;
@@ -238,74 +240,28 @@ class Enumerator {
     MarkTree(tree.get(), &seen_trees);
   }
 
-  // Orders the blobs as the object database iterates them (pack by pack, in pack order); blobs
-  // it does not list (none, normally) go last in enumeration order.
-  // The order that reads the blobs fastest. From the pack indexes when it can: each delta
-  // family together, every object right after its base, so a small cache holds every base
-  // needed (in a pack a server wrote, a fifth of curl's deltas come over a gigabyte of reads
-  // after their base). Otherwise as the object database lists them (pack order).
+  // The order that reads the blobs fastest, from the pack indexes: each delta family together,
+  // every object right after its base, so a small cache holds every base needed (in a pack a
+  // server wrote, a fifth of curl's deltas come over a gigabyte of reads after their base).
+  // Loose blobs go last.
   void ComputeReadOrder() {
-    if (packs_ != nullptr) {
-      std::vector<GitOid> ids;
-      ids.reserve(inventory_->blobs.size());
-      for (const BlobOrigin& blob : inventory_->blobs) ids.push_back(blob.id);
-      inventory_->read_order = packs_->ReadOrder(ids);
-      return;
-    }
-    ComputeDatabaseOrder();
-  }
-
-  void ComputeDatabaseOrder() {
-    std::vector<uint32_t>& order = inventory_->read_order;
-    std::vector<bool> placed(inventory_->blobs.size(), false);
-    git_odb* raw = nullptr;
-    if (git_repository_odb(&raw, repo_) == 0) {
-      OdbPtr odb(raw);
-      struct Payload {
-        Enumerator* self;
-        std::vector<uint32_t>* order;
-        std::vector<bool>* placed;
-      } payload{this, &order, &placed};
-      git_odb_foreach(
-          odb.get(),
-          [](const git_oid* id, void* data) {
-            auto* p = static_cast<Payload*>(data);
-            const uint32_t* index = p->self->index_.Get(FromGit(id));
-            if (index != nullptr && !(*p->placed)[*index]) {
-              (*p->placed)[*index] = true;
-              p->order->push_back(*index);
-            }
-            return 0;
-          },
-          &payload);
-    }
-    for (uint32_t i = 0; i < placed.size(); ++i) {
-      if (!placed[i]) order.push_back(i);
-    }
+    std::vector<GitOid> ids;
+    ids.reserve(inventory_->blobs.size());
+    for (const BlobOrigin& blob : inventory_->blobs) ids.push_back(blob.id);
+    inventory_->read_order = store_->ReadOrder(ids);
   }
 
   void AddUnreachableBlobs() {
-    git_odb* raw = nullptr;
-    if (git_repository_odb(&raw, repo_) != 0) return Error("", "cannot open object database");
-    OdbPtr odb(raw);
     std::vector<GitOid> all;
-    git_odb_foreach(
-        odb.get(),
-        [](const git_oid* id, void* payload) {
-          static_cast<std::vector<GitOid>*>(payload)->push_back(FromGit(id));
-          return 0;
-        },
-        &all);
+    store_->ForEach([&](const GitOid& id) { all.push_back(id); });
     for (const GitOid& id : all) {
       if (index_.Contains(id)) continue;
-      size_t size = 0;
-      git_object_t type;
-      git_oid oid = ToGit(id);
-      if (git_odb_read_header(&size, &type, odb.get(), &oid) != 0) {
-        Error(id.Hex(), "cannot read object: " + LastError());
+      Result<std::optional<PackObjectHeader>> header = store_->Header(id);
+      if (!header.ok()) {
+        Error(id.Hex(), "cannot read object: " + header.status().message());
         continue;
       }
-      if (type != GIT_OBJECT_BLOB) continue;
+      if (!header->has_value() || header->value().type != GitObjectType::kBlob) continue;
       index_.TryEmplace(id, static_cast<uint32_t>(inventory_->blobs.size()));
       BlobOrigin origin;
       origin.id = id;
@@ -445,33 +401,20 @@ class Enumerator {
   // `raw` empty, when it cannot be read or is not a tree.
   bool ReadTree(const GitOid& id, const std::string& where, std::string* raw) {
     std::string place = "cannot read tree '" + where + "': ";
-    if (packs_ != nullptr) {
-      Result<std::optional<PackObject>> object = packs_->Read(id);
-      if (!object.ok()) {
-        Error(id.Hex(), place + object.status().message());
-        return false;
-      }
-      if (object->has_value()) {
-        if (object.value()->type != GitObjectType::kTree) {
-          Error(id.Hex(), place + "not a tree");
-          return false;
-        }
-        raw->assign(object.value()->data);
-        return true;
-      }
-    }
-    git_oid oid = ToGit(id);
-    git_odb_object* object = nullptr;
-    if (odb_ == nullptr || git_odb_read(&object, odb_.get(), &oid) != 0) {
-      Error(id.Hex(), place + LastError());
+    Result<std::optional<PackObject>> object = store_->Read(id);
+    if (!object.ok()) {
+      Error(id.Hex(), place + object.status().message());
       return false;
     }
-    OdbObjectPtr owned(object);
-    if (git_odb_object_type(object) != GIT_OBJECT_TREE) {
+    if (!object->has_value()) {
+      Error(id.Hex(), place + "object not found");
+      return false;
+    }
+    if (object.value()->type != GitObjectType::kTree) {
       Error(id.Hex(), place + "not a tree");
       return false;
     }
-    raw->assign(static_cast<const char*>(git_odb_object_data(object)), git_odb_object_size(object));
+    raw->assign(object.value()->data);
     return true;
   }
 
@@ -514,9 +457,8 @@ class Enumerator {
   }
 
   git_repository* repo_;
+  ObjectStore* store_;  // raw tree reads (libgit2 reads through it too)
   GitInventory* inventory_;
-  OdbPtr odb_;                         // raw tree reads that the packs cannot serve
-  std::unique_ptr<PackReader> packs_;  // raw tree reads; null when the packs cannot be opened
   uint32_t commit_index_ = 0;
   OidIndex index_;                     // blob id -> index in inventory_->blobs
   std::vector<uint32_t> last_commit_;  // per blob: last commit that counted it
@@ -542,12 +484,13 @@ std::string GitOid::Hex() const {
 
 Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOptions& options) {
   LibGit2 library;
-  Result<RepositoryPtr> repo = OpenRepository(path);
-  if (!repo.ok()) return repo.status();
+  Result<OpenedRepository> opened = OpenRepository(path, kEnumerationCacheBytes);
+  if (!opened.ok()) return opened.status();
+  git_repository* repo = opened->repo.get();
   GitInventory inventory;
   inventory.repository = path;
-  inventory.shallow = git_repository_is_shallow(repo->get()) == 1;
-  Enumerator enumerator(repo->get(), &inventory);
+  inventory.shallow = git_repository_is_shallow(repo) == 1;
+  Enumerator enumerator(repo, opened->store.get(), &inventory);
   enumerator.WalkCommits(options);
   if (enumerator.revisions_failed())
     return Status::Error(inventory.errors.back().message + " (" + inventory.errors.back().path +
@@ -566,13 +509,10 @@ constexpr size_t kReaderCacheBytes = size_t{32} << 20;
 
 struct GitBlobReader::Handles {
   LibGit2 library;
+  // Every object is read through the store (its pack reader is the fast path); the repository
+  // handle is kept so the store is the one libgit2 would use.
   RepositoryPtr repo;
-  OdbPtr odb;
-  OdbObjectPtr current;  // the last blob libgit2 read; its data backs the view Read() returned
-  // Reads packed objects (the fast path); null when the objects directory cannot be opened.
-  // What it does not find (loose objects, packs it left out, a REF_DELTA with a loose base) is
-  // read by libgit2. What it finds corrupt is an error: libgit2 would read the same bytes.
-  std::unique_ptr<PackReader> packs;
+  std::shared_ptr<ObjectStore> store;
 };
 
 GitBlobReader::GitBlobReader(std::unique_ptr<Handles> handles) : handles_(std::move(handles)) {}
@@ -580,53 +520,25 @@ GitBlobReader::~GitBlobReader() = default;
 
 Result<std::unique_ptr<GitBlobReader>> GitBlobReader::Open(const std::string& path) {
   auto handles = std::make_unique<Handles>();
-  Result<RepositoryPtr> repo = OpenRepository(path);
-  if (!repo.ok()) return repo.status();
-  handles->repo = std::move(repo).value();
-  git_odb* odb = nullptr;
-  if (git_repository_odb(&odb, handles->repo.get()) != 0) {
-    return Status::Error(path + ": cannot open object database: " + LastError());
-  }
-  handles->odb.reset(odb);
-  const char* common = git_repository_commondir(handles->repo.get());
-  if (common != nullptr) {
-    Result<std::unique_ptr<PackReader>> packs =
-        PackReader::Open((std::filesystem::path(common) / "objects").string(), kReaderCacheBytes);
-    if (packs.ok()) handles->packs = std::move(packs).value();
-  }
+  Result<OpenedRepository> opened = OpenRepository(path, kReaderCacheBytes);
+  if (!opened.ok()) return opened.status();
+  handles->repo = std::move(opened->repo);
+  handles->store = std::move(opened->store);
   return std::unique_ptr<GitBlobReader>(new GitBlobReader(std::move(handles)));
 }
 
 Result<std::string_view> GitBlobReader::Read(const GitOid& id, std::string* /*storage*/) {
-  handles_->current.reset();
-  if (handles_->packs != nullptr) {
-    Result<std::optional<PackObject>> object = handles_->packs->Read(id);
-    if (!object.ok()) return Status::Error("cannot read object: " + object.status().message());
-    if (object->has_value()) return object.value()->data;
-  }
-  git_oid oid = ToGit(id);
-  git_odb_object* object = nullptr;
-  if (git_odb_read(&object, handles_->odb.get(), &oid) != 0) {
-    return Status::Error("cannot read object: " + LastError());
-  }
-  handles_->current.reset(object);
-  return std::string_view(static_cast<const char*>(git_odb_object_data(object)),
-                          git_odb_object_size(object));
+  Result<std::optional<PackObject>> object = handles_->store->Read(id);
+  if (!object.ok()) return Status::Error("cannot read object: " + object.status().message());
+  if (!object->has_value()) return Status::Error("cannot read object: object not found");
+  return object.value()->data;
 }
 
 Result<uint64_t> GitBlobReader::Size(const GitOid& id) {
-  if (handles_->packs != nullptr) {
-    Result<std::optional<uint64_t>> size = handles_->packs->Size(id);
-    if (!size.ok()) return Status::Error("cannot read object header: " + size.status().message());
-    if (size->has_value()) return *size.value();
-  }
-  size_t size = 0;
-  git_object_t type;
-  git_oid oid = ToGit(id);
-  if (git_odb_read_header(&size, &type, handles_->odb.get(), &oid) != 0) {
-    return Status::Error("cannot read object header: " + LastError());
-  }
-  return static_cast<uint64_t>(size);
+  Result<std::optional<uint64_t>> size = handles_->store->Size(id);
+  if (!size.ok()) return Status::Error("cannot read object header: " + size.status().message());
+  if (!size->has_value()) return Status::Error("cannot read object header: object not found");
+  return *size.value();
 }
 
 }  // namespace leaksweep

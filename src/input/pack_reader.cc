@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <list>
 #include <map>
 #include <mutex>
@@ -186,6 +187,27 @@ struct Pack {
       }
     }
     return -1;
+  }
+
+  // The id at position `pos` of the index.
+  const uint8_t* IdAt(uint32_t pos) const {
+    return index_version == 2 ? ids + uint64_t{pos} * kHashSize
+                              : ids + 4 + uint64_t{pos} * (kHashSize + 4);
+  }
+
+  // The first position whose id is not below `id` (in its fanout bucket).
+  uint32_t LowerBound(const uint8_t* id) const {
+    uint32_t lo = id[0] == 0 ? 0 : Be32(fanout + 4 * (id[0] - 1));
+    uint32_t hi = Be32(fanout + 4 * id[0]);
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (std::memcmp(IdAt(mid), id, kHashSize) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   // The offset the index gives for position `pos`; 0 (never an object's offset) when it is
@@ -572,6 +594,8 @@ struct PackReader::Impl {
   std::vector<std::shared_ptr<const Pack>> packs;
   std::vector<std::string> skipped;
   std::set<std::string> seen_dirs;
+  std::vector<std::string> object_dirs;  // canonical, in the order found
+  PackReader::BaseSource base_source;
   Inflater inflater;
   ObjectCache cache;
   PackReaderStats stats;
@@ -596,6 +620,7 @@ struct PackReader::Impl {
     std::error_code ec;
     fs::path canonical = fs::canonical(dir, ec);
     if (ec || !seen_dirs.insert(canonical.string()).second) return;
+    object_dirs.push_back(canonical.string());
     std::vector<std::string> indexes;
     fs::directory_iterator it(canonical / "pack", ec), end;
     for (; !ec && it != end; it.increment(ec)) {
@@ -702,7 +727,13 @@ struct PackReader::Impl {
         std::memcpy(base_id.bytes.data(), entry.base_id, kHashSize);
         Result<std::optional<Location>> found = Locate(base_id);
         if (!found.ok()) return Fail(id, at, "its delta base cannot be found in the index");
-        if (!found->has_value()) return Status::Ok();  // the base is loose: not ours to read
+        if (!found->has_value()) {
+          if (Status status = ReadOutsideBase(id, at, base_id, &base); !status.ok()) {
+            return status;
+          }
+          if (base == nullptr) return Status::Ok();  // the base is nowhere: not found
+          break;
+        }
         at = *found.value();
         has_ref = true;
         ++stats.ref_deltas;
@@ -748,6 +779,21 @@ struct PackReader::Impl {
       scratch_capacity = 0;
     }
     *out = std::move(base);
+    return Status::Ok();
+  }
+
+  // A REF_DELTA's base that is in no pack (a loose object, through base_source); null with an
+  // OK status when there is no such object.
+  Status ReadOutsideBase(const GitOid& id, const Location& at, const GitOid& base_id,
+                         ObjectPtr* base) {
+    if (!base_source) return Status::Ok();
+    Result<std::optional<PackObject>> outside = base_source(base_id);
+    if (!outside.ok()) return Fail(id, at, "its delta base cannot be read");
+    if (!outside->has_value()) return Status::Ok();
+    const PackObject& object = *outside.value();
+    *base = NewObject(object.data.size(), object.type);
+    if (*base == nullptr) return Fail(id, at, "out of memory for the delta base");
+    std::memcpy((*base)->bytes.get(), object.data.data(), object.data.size());
     return Status::Ok();
   }
 
@@ -942,7 +988,14 @@ Result<std::optional<PackObjectHeader>> PackReader::Header(const GitOid& id) {
       std::memcpy(base_id.bytes.data(), entry.base_id, kHashSize);
       Result<std::optional<Location>> base = impl.Locate(base_id);
       if (!base.ok()) return base.status();
-      if (!base->has_value()) return std::optional<PackObjectHeader>();
+      if (!base->has_value()) {  // a base outside the packs gives the type
+        if (!impl.base_source) return std::optional<PackObjectHeader>();
+        Result<std::optional<PackObject>> outside = impl.base_source(base_id);
+        if (!outside.ok()) return impl.Fail(id, at, "its delta base cannot be read");
+        if (!outside->has_value()) return std::optional<PackObjectHeader>();
+        header.type = outside->value().type;
+        return std::optional<PackObjectHeader>(header);
+      }
       at = *base.value();
     }
   }
@@ -956,6 +1009,42 @@ bool PackReader::Contains(const GitOid& id) {
   Result<std::optional<Location>> at = impl_->Locate(id);
   return at.ok() && at->has_value();
 }
+
+void PackReader::ForEach(const std::function<void(const GitOid&)>& visit) const {
+  GitOid id;
+  for (const auto& pack : impl_->packs) {
+    for (uint32_t pos = 0; pos < pack->count; ++pos) {
+      std::memcpy(id.bytes.data(), pack->IdAt(pos), kHashSize);
+      visit(id);
+    }
+  }
+}
+
+void PackReader::FindPrefix(const GitOid& prefix, size_t hex_digits, size_t limit,
+                            std::vector<GitOid>* found) const {
+  if (hex_digits == 0 || hex_digits > 2 * kHashSize) return;
+  auto matches = [&](const uint8_t* id) {
+    size_t whole = hex_digits / 2;
+    if (std::memcmp(id, prefix.bytes.data(), whole) != 0) return false;
+    return hex_digits % 2 == 0 || (id[whole] & 0xf0) == (prefix.bytes[whole] & 0xf0);
+  };
+  for (const auto& pack : impl_->packs) {
+    for (uint32_t pos = pack->LowerBound(prefix.bytes.data()); pos < pack->count; ++pos) {
+      const uint8_t* id = pack->IdAt(pos);
+      if (!matches(id)) break;
+      GitOid match;
+      std::memcpy(match.bytes.data(), id, kHashSize);
+      if (std::find(found->begin(), found->end(), match) == found->end()) {
+        found->push_back(match);
+        if (found->size() >= limit) return;
+      }
+    }
+  }
+}
+
+void PackReader::SetBaseSource(BaseSource source) { impl_->base_source = std::move(source); }
+
+const std::vector<std::string>& PackReader::object_dirs() const { return impl_->object_dirs; }
 
 std::vector<std::string> PackReader::packs() const {
   std::vector<std::string> paths;

@@ -17,12 +17,17 @@
 #include <set>
 
 #include "leaksweep/input/git_inventory.h"
+#include "pack_builder.h"
 #include "test_util.h"
 
 namespace leaksweep {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Compress;
+using testing::Delta;
+using testing::FakeId;
+using testing::PackBuilder;
 using testing::TempDir;
 
 // ---- real repositories ----------------------------------------------------------------------
@@ -265,7 +270,7 @@ Counts CompareAll(const fs::path& repo, Order order = Order::kPack,
   }
   counts.stats = packs.stats();
 
-  // The scanner's path: GitBlobReader, packs first, libgit2 for the rest.
+  // The scanner's path: GitBlobReader (packs first, then loose objects), never libgit2.
   Result<std::unique_ptr<GitBlobReader>> blobs = GitBlobReader::Open(repo.string());
   REQUIRE(blobs.ok());
   std::string storage;
@@ -283,7 +288,7 @@ Counts CompareAll(const fs::path& repo, Order order = Order::kPack,
   return counts;
 }
 
-TEST_CASE("loose objects only: not in a pack, GitBlobReader reads them with libgit2") {
+TEST_CASE("loose objects only: not in a pack, GitBlobReader reads them with its own loose reader") {
   TempDir dir;
   fs::path repo = dir.path() / "repo";
   Init(repo);
@@ -528,166 +533,6 @@ TEST_CASE("corrupt and truncated packs: errors or the right bytes, never a crash
 }
 
 // ---- hand-made packs ------------------------------------------------------------------------
-
-std::string Be32(uint32_t v) {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-          static_cast<char>(v)};
-}
-
-std::string Varint(uint64_t v) {
-  std::string out;
-  do {
-    uint8_t c = v & 0x7f;
-    v >>= 7;
-    out.push_back(static_cast<char>(c | (v ? 0x80 : 0)));
-  } while (v);
-  return out;
-}
-
-// Delta data: a header, then copy and insert instructions.
-class Delta {
- public:
-  Delta(uint64_t base_size, uint64_t result_size)
-      : bytes_(Varint(base_size) + Varint(result_size)) {}
-  explicit Delta(std::string raw) : bytes_(std::move(raw)) {}  // no header of its own
-  Delta& Copy(uint64_t offset, uint64_t size) {
-    std::string args;
-    uint8_t cmd = 0x80;
-    for (int i = 0; i < 4; ++i) {
-      if ((offset >> (8 * i)) & 0xff) {
-        cmd |= 1 << i;
-        args.push_back(static_cast<char>(offset >> (8 * i)));
-      }
-    }
-    if (size != 0x10000) {
-      for (int i = 0; i < 3; ++i) {
-        if ((size >> (8 * i)) & 0xff) {
-          cmd |= 0x10 << i;
-          args.push_back(static_cast<char>(size >> (8 * i)));
-        }
-      }
-    }
-    bytes_ += static_cast<char>(cmd) + args;
-    return *this;
-  }
-  Delta& Insert(const std::string& text) {
-    bytes_ += static_cast<char>(text.size()) + text;
-    return *this;
-  }
-  Delta& Raw(const std::string& bytes) {
-    bytes_ += bytes;
-    return *this;
-  }
-  const std::string& bytes() const { return bytes_; }
-
- private:
-  std::string bytes_;
-};
-
-// A made-up id: spread over the fanout by its low byte, unique by the next four.
-GitOid FakeId(uint32_t n) {
-  GitOid id;
-  for (size_t i = 0; i < 20; ++i) id.bytes[i] = static_cast<uint8_t>(i * 11);
-  id.bytes[0] = static_cast<uint8_t>(n);
-  for (int i = 0; i < 4; ++i) id.bytes[1 + i] = static_cast<uint8_t>(n >> (24 - 8 * i));
-  return id;
-}
-
-std::string Compress(const std::string& data) {
-  uLongf size = compressBound(data.size());
-  std::string out(size, '\0');
-  REQUIRE(compress2(reinterpret_cast<Bytef*>(out.data()), &size,
-                    reinterpret_cast<const Bytef*>(data.data()), data.size(), 6) == Z_OK);
-  out.resize(size);
-  return out;
-}
-
-// A pack and its index, written by hand. Ids are arbitrary (hashes are not verified).
-class PackBuilder {
- public:
-  static constexpr int kCommit = 1, kTree = 2, kBlob = 3, kTag = 4;
-
-  uint64_t Full(const GitOid& id, int type, const std::string& data) {
-    return Add(id, Header(type, data.size()) + Compress(data));
-  }
-  // An entry whose header declares `size` but whose stream holds `data`.
-  uint64_t Lying(const GitOid& id, int type, uint64_t size, const std::string& data) {
-    return Add(id, Header(type, size) + Compress(data));
-  }
-  uint64_t Raw(const GitOid& id, const std::string& entry) { return Add(id, entry); }
-  uint64_t OfsDelta(const GitOid& id, uint64_t base_offset, const Delta& delta) {
-    uint64_t distance = 12 + body_.size() - base_offset;
-    std::string encoded(1, static_cast<char>(distance & 127));
-    while (distance >>= 7) encoded.insert(0, 1, static_cast<char>(128 | (--distance & 127)));
-    return Add(id, Header(6, delta.bytes().size()) + encoded + Compress(delta.bytes()));
-  }
-  uint64_t RefDelta(const GitOid& id, const GitOid& base, const Delta& delta) {
-    return Add(id, Header(7, delta.bytes().size()) +
-                       std::string(reinterpret_cast<const char*>(base.bytes.data()), 20) +
-                       Compress(delta.bytes()));
-  }
-
-  enum class Index { kV2, kV2Large, kV1 };
-  // Writes objects/pack/pack-<name>.{pack,idx}.
-  void Write(const fs::path& objects, const std::string& name, Index format = Index::kV2) const {
-    std::string trailer(20, static_cast<char>(0xab));
-    std::string pack =
-        "PACK" + Be32(2) + Be32(static_cast<uint32_t>(entries_.size())) + body_ + trailer;
-    std::vector<std::pair<GitOid, uint64_t>> sorted = entries_;
-    std::sort(sorted.begin(), sorted.end());
-    std::string fanout;
-    for (int b = 0; b < 256; ++b) {
-      uint32_t count = 0;
-      for (const auto& entry : sorted) count += entry.first.bytes[0] <= b;
-      fanout += Be32(count);
-    }
-    auto id_bytes = [](const GitOid& id) {
-      return std::string(reinterpret_cast<const char*>(id.bytes.data()), 20);
-    };
-    std::string index;
-    if (format == Index::kV1) {
-      index = fanout;
-      for (const auto& [id, offset] : sorted) index += Be32(offset) + id_bytes(id);
-    } else {
-      index = "\xfftOc" + Be32(2) + fanout;
-      for (const auto& entry : sorted) index += id_bytes(entry.first);
-      for (size_t i = 0; i < sorted.size(); ++i) index += Be32(0);  // CRCs, unchecked
-      std::string large;
-      for (size_t i = 0; i < sorted.size(); ++i) {
-        if (format == Index::kV2Large) {
-          index += Be32(0x80000000u | static_cast<uint32_t>(i));
-          large += Be32(0) + Be32(static_cast<uint32_t>(sorted[i].second));
-        } else {
-          index += Be32(static_cast<uint32_t>(sorted[i].second));
-        }
-      }
-      index += large;
-    }
-    index += trailer + std::string(20, '\0');
-    WriteFile(objects / "pack" / ("pack-" + name + ".pack"), pack);
-    WriteFile(objects / "pack" / ("pack-" + name + ".idx"), index);
-  }
-
- private:
-  static std::string Header(int type, uint64_t size) {
-    std::string out(1, static_cast<char>((type << 4) | (size & 15)));
-    size >>= 4;
-    while (size) {
-      out.back() = static_cast<char>(out.back() | 0x80);
-      out.push_back(static_cast<char>(size & 0x7f));
-      size >>= 7;
-    }
-    return out;
-  }
-  uint64_t Add(const GitOid& id, const std::string& entry) {
-    uint64_t offset = 12 + body_.size();
-    body_ += entry;
-    entries_.push_back({id, offset});
-    return offset;
-  }
-  std::string body_;
-  std::vector<std::pair<GitOid, uint64_t>> entries_;
-};
 
 std::unique_ptr<PackReader> OpenObjects(const fs::path& objects, size_t cache = 1 << 20) {
   Result<std::unique_ptr<PackReader>> reader = PackReader::Open(objects.string(), cache);

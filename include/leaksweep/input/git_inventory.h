@@ -7,10 +7,11 @@
 // met first in the commit that introduced it — through a merge, on the side that added it — and
 // is listed once however many commits and paths hold it. One pass; no diffs.
 //
-// GitBlobReader reads blob contents: packed objects with its own PackReader (pack_reader.h;
-// inflate and delta resolution with a cache sized for reading many blobs), the rest (loose
-// objects) with libgit2. It owns its own libgit2 repository handle, since libgit2 objects must
-// not be shared between threads: make one reader per worker thread.
+// Every object, for libgit2 too, is read by an ObjectStore (object_store.h): packed objects
+// with PackReader (inflate and delta resolution with a cache sized for reading many blobs),
+// loose objects with bounds checks libgit2 lacks. libgit2 walks commits and refs and parses
+// commits and tags. GitBlobReader reads blob contents with its own repository handle and
+// store, since neither may be shared between threads: make one reader per worker thread.
 #ifndef LEAKSWEEP_INPUT_GIT_INVENTORY_H_
 #define LEAKSWEEP_INPUT_GIT_INVENTORY_H_
 
@@ -64,8 +65,8 @@ struct GitInventory {
   std::vector<CommitInfo> commits;
   std::vector<BlobOrigin> blobs;     // in the order first met: commits oldest first
   std::vector<GitMessage> messages;  // with GitEnumerateOptions::messages
-  // Indexes into `blobs` in the order the object database stores them (pack order), the order
-  // that reads them fastest: a delta's base was usually just read and is still cached.
+  // Indexes into `blobs` in the order that reads them fastest (PackReader::ReadOrder): a
+  // delta's base was just read and is still cached.
   std::vector<uint32_t> read_order;
   bool shallow = false;
   bool empty = false;             // no commits at all

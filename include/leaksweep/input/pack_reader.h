@@ -12,10 +12,11 @@
 // one delta application per object: a delta's base was just read and is still cached. Pack
 // order does as well for packs git wrote with its usual write order, not for all packs.
 //
-// An object that is not in any pack (a loose object), or a REF_DELTA whose base is not, is
-// "not found" (nullopt), so the caller can ask libgit2. Anything inconsistent in the index or
-// pack is an error naming the object, the pack and the offset; object contents never appear in
-// messages. Object hashes are not verified.
+// An object that is not in any pack (a loose object) is "not found" (nullopt), so the caller
+// can look elsewhere (ObjectStore reads loose objects); a REF_DELTA whose base is in no pack
+// is read with SetBaseSource's help, or is "not found" without it. Anything inconsistent in the
+// index or pack is an error naming the object, the pack and the offset; object contents never
+// appear in messages. Object hashes are not verified.
 //
 // Not thread-safe: use one reader per thread. The packs are mapped once per process and shared
 // by all readers.
@@ -24,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +91,21 @@ class PackReader {
   // (nothing is inflated): about 0.3 s for a pack of 500,000 objects.
   std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids);
 
+  // Calls `visit` with every id of every pack's index, pack by pack in index order (an id in
+  // two packs comes twice).
+  void ForEach(const std::function<void(const GitOid&)>& visit) const;
+  // Adds to `found` (without repeats, up to `limit` ids in all) the ids that begin with the
+  // first `hex_digits` hex digits of `prefix`.
+  void FindPrefix(const GitOid& prefix, size_t hex_digits, size_t limit,
+                  std::vector<GitOid>* found) const;
+
+  // Where REF_DELTA bases that are in no pack come from (nullopt: no such object). The view it
+  // returns is copied at once.
+  using BaseSource = std::function<Result<std::optional<PackObject>>(const GitOid&)>;
+  void SetBaseSource(BaseSource source);
+
+  // The objects directory given and those of its alternates, canonical, in search order.
+  const std::vector<std::string>& object_dirs() const;
   // The .pack files used, and the packs left out with the reason ("<path>: <why>").
   std::vector<std::string> packs() const;
   const std::vector<std::string>& skipped() const;
