@@ -21,8 +21,8 @@ struct Candidate {
 
 // What stage one keeps per rule while Hyperscan runs.
 struct RuleCandidates {
-  size_t last_end = 0;   // the latest end reported, kept or not
   size_t last_kept = 0;  // the latest end kept
+  size_t pending = 0;    // the latest end dropped since then (0: none)
   size_t kept = 0;
 };
 
@@ -35,31 +35,51 @@ struct HyperscanContext {
   bool truncated = false;
 };
 
-// A pattern ending in a repeated class ([a-z2-7]{52}) reports an end at every byte of a long run
-// of such characters. Within a run, one end per quarter window is enough for stage two, whose
-// search reaches max_match_length either side of each kept end, so such runs cost little; and a
-// rule past its own cap stops recording without starving the others.
+// Adds candidate `end` of `rule`; false when the candidate cap is reached.
+bool Keep(HyperscanContext* ctx, RuleCandidates& rule, unsigned int id, size_t end) {
+  if (rule.kept >= ctx->per_rule_limit) {
+    ctx->truncated = true;
+    return true;  // this rule is past its own cap; the others go on
+  }
+  if (ctx->candidates->size() >= ctx->limit) {
+    ctx->truncated = true;
+    return false;
+  }
+  rule.last_kept = end;
+  ++rule.kept;
+  ctx->candidates->push_back({id, end});
+  return true;
+}
+
+// Candidates are thinned per rule: of the ends within a quarter window after a kept end, only
+// the last is kept. Stage two searches max_match_length either side of each kept end, so the
+// kept ends still cover every dropped one ([first - window, last + window]), while a dense
+// stretch (a repeated class at the end of a pattern reports an end at every byte of a long run;
+// a prefilter ending in a class of common characters, at most bytes of a line) costs two
+// searches per quarter window instead of one per end. Without thinning, each of hundreds of
+// ends re-searched the same text ahead, and one expensive start position there was paid for
+// hundreds of times.
 int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
                      unsigned int /*flags*/, void* context) {
   auto* ctx = static_cast<HyperscanContext*>(context);
   RuleCandidates& rule = (*ctx->per_rule)[id];
   size_t end = static_cast<size_t>(to);
-  bool continues_run = rule.kept > 0 && end == rule.last_end + 1;
-  rule.last_end = end;
   size_t stride = std::max<size_t>(1, ctx->rules->at(id).max_match_length / 4);
-  if (continues_run && end - rule.last_kept < stride) return 0;
-  if (rule.kept >= ctx->per_rule_limit) {
-    ctx->truncated = true;
+  if (rule.kept > 0 && end - rule.last_kept < stride) {
+    rule.pending = end;
     return 0;
   }
-  if (ctx->candidates->size() >= ctx->limit) {
-    ctx->truncated = true;
-    return 1;  // stop scanning: the candidate cap is reached
+  if (rule.pending > rule.last_kept && !Keep(ctx, rule, id, rule.pending)) return 1;
+  rule.pending = 0;
+  return Keep(ctx, rule, id, end) ? 0 : 1;  // 1 stops the scan: the candidate cap is reached
+}
+
+// The last dropped end of each rule, once the scan is over (see OnHyperscanMatch).
+void KeepPendingEnds(HyperscanContext* ctx) {
+  for (unsigned int id = 0; id < ctx->per_rule->size(); ++id) {
+    RuleCandidates& rule = (*ctx->per_rule)[id];
+    if (rule.pending > rule.last_kept && !Keep(ctx, rule, id, rule.pending)) return;
   }
-  rule.last_kept = end;
-  ++rule.kept;
-  ctx->candidates->push_back({id, end});
-  return 0;
 }
 
 // Applies keywords and validators; marks the match when a validator sees a test value.
@@ -217,6 +237,7 @@ Result<BufferMatches> Scanner::Scan(std::string_view data) {
   if (status != HS_SUCCESS && status != HS_SCAN_TERMINATED) {
     return Status::Error("Hyperscan scan failed (error " + std::to_string(status) + ")");
   }
+  if (status == HS_SUCCESS) KeepPendingEnds(&context);
   result.truncated = context.truncated;
 
   std::sort(candidates.begin(), candidates.end());

@@ -1,5 +1,5 @@
 // Fuzz target: the scan engine on arbitrary bytes, with every shipped rule (signatures/, or
-// $LEAKSWEEP_SIGNATURES_DIR) but those in kLeftOutRules. The input is a file's content; it goes the
+// $LEAKSWEEP_SIGNATURES_DIR). The input is a file's content; it goes the
 // way a scanned file goes: PrepareText (UTF-16 and BOM handling; binary files are scanned too),
 // ScanText (both stages, validators, Latin-1 fallback, base64 decoding), MakeFindings (positions,
 // snippets, redaction, fingerprints, policy), and then the json and human report writers
@@ -35,15 +35,6 @@ struct Setup {
   std::vector<RuleInfo> infos;  // of every rule, for report summaries
 };
 
-// Rules left out until their known problem is fixed, so that the fuzzer finds other bugs
-// instead of meeting the same one again and again. Each entry names the problem.
-constexpr std::string_view kLeftOutRules[] = {
-    // Catastrophic backtracking: a line `api_key="` followed by a few hundred token characters
-    // and no closing quote takes seconds to scan (3 such lines: ~50 s, uninstrumented), each
-    // stage-two search running into PCRE2's match limit.
-    "generic-secret-assignment",
-};
-
 // Built once per process. The compiled database is not cached: a cache hit would skip the
 // code that builds it, and a build takes a few seconds.
 Setup& GetSetup() {
@@ -51,15 +42,8 @@ Setup& GetSetup() {
     auto* s = new Setup;
     Result<RuleSet> rules = LoadRules({DefaultSignaturesDir()});
     if (!rules.ok()) Fail("cannot load the shipped rules: " + rules.status().message());
-    std::vector<Rule> kept;
-    for (const Rule& rule : rules->rules()) {
-      if (std::find(std::begin(kLeftOutRules), std::end(kLeftOutRules), rule.id) ==
-          std::end(kLeftOutRules)) {
-        kept.push_back(rule);
-      }
-    }
     Result<std::shared_ptr<const Engine>> engine =
-        Engine::Build(RuleSet(std::move(kept)), EngineOptions{});
+        Engine::Build(std::move(rules).value(), EngineOptions{});
     if (!engine.ok()) Fail("cannot build the engine: " + engine.status().message());
     s->engine = engine.value();
     s->scanner = std::make_unique<Scanner>(s->engine);

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "leaksweep/match/engine.h"
 #include "leaksweep/rules/loader.h"
 #include "test_util.h"
 
@@ -159,7 +160,9 @@ TEST_CASE("a buffer dense with candidates is scanned completely") {
 TEST_CASE("the candidate cap truncates and says so") {
   ScanLimits limits;
   limits.max_candidates = 100;
-  Scanner scanner(MakeEngine(RuleYaml("tok", R"(\b(tk_[a-z0-9]{8})\b)")), limits);
+  // A short max_match_length: candidates closer than a quarter of it are thinned out.
+  Scanner scanner(
+      MakeEngine(RuleYaml("tok", R"(\b(tk_[a-z0-9]{8})\b)", "    max_match_length: 16\n")), limits);
   std::string data;
   for (int i = 0; i < 1000; ++i) data += "tk_a1b2c3d4 ";
   auto result = scanner.Scan(data);
@@ -233,4 +236,52 @@ TEST_CASE("a pattern that backtracks catastrophically is reported, not a hang") 
   auto result = scanner.Scan(data);
   REQUIRE(result.ok());
   CHECK(result->matches.size() >= 1);
+}
+
+TEST_CASE("dense candidates are thinned, and every match is still found") {
+  // A prefilter ending in a common class reports an end at most bytes of a value; stage two
+  // keeps two per quarter window. Tokens 12 bytes apart, 2,000 of them: all found.
+  Scanner scanner(MakeEngine(RuleYaml("tok", R"(\b(tk_[a-z0-9]{8})\b)")));
+  std::string data;
+  for (int i = 0; i < 2000; ++i) data += i % 7 == 0 ? "tk_a1b2c3d4\n" : "tk_a1b2c3d4 ";
+  CHECK(Values(scanner, data).size() == 2000);
+  // A value at the end of a dense stretch of candidates that do not confirm: the last
+  // candidate of the stretch is kept, so its window is searched.
+  Scanner prefiltered(
+      MakeEngine(RuleYaml("tok", R"(\b(tk_[a-z0-9]{8})\b)", "    prefilter: 'tk_'\n")));
+  std::string tail(600, 'x');
+  for (int i = 0; i < 100; ++i) tail += " tk_!";
+  CHECK(Values(prefiltered, tail + " tk_z9y8x7w6").size() == 1);
+  CHECK(Values(prefiltered, tail + " tk_z9y8x7w6 " + tail).size() == 1);
+}
+
+TEST_CASE("the shipped rules stay within PCRE2's limits on long values, quoted or not") {
+  // `api_key="` and a few hundred token characters with no closing quote cost generic-secret-
+  // assignment a million backtracking steps per search (seconds per line) before its
+  // composition steps became atomic; the fuzzer found it (testdata/fuzz/engine/regressions).
+  auto rules = LoadRules({leaksweep::testing::SignaturesDir()});
+  REQUIRE(rules.ok());
+  auto engine = Engine::Build(std::move(rules).value(), {});
+  REQUIRE(engine.ok());
+  Scanner scanner(engine.value());
+  const std::string base64 =
+      "RIgP/58waM+Dx3A5idNoDCDBwb2Dc4/dsdc6lC1MXlPq2Ymk/yE9fz1WuvL4NUyv+D8FnyVVdBZdzst6iAxQa2H9";
+  std::vector<std::string> values = {base64 + base64 + base64, std::string(300, 'x')};
+  for (const char* unit : {"Aa", "AaA", "aAa", "a-", "a!", "Aa!", "AAaA", "1a"}) {
+    std::string value;
+    while (value.size() < 300) value += unit;
+    values.push_back(value);
+  }
+  for (const char* name : {"api_key=", "password: ", "auth_token = ", "\"clientSecret\": "}) {
+    for (const std::string& value : values) {
+      for (const char* close : {"", "\"", "\n\"x\""}) {
+        std::string line = std::string(name) + "\"" + value + close + "\n";
+        std::string text = line + line + line;
+        INFO(text);
+        auto result = scanner.Scan(text);
+        REQUIRE(result.ok());
+        CHECK(result->rules_over_limit.empty());
+      }
+    }
+  }
 }
