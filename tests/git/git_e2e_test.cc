@@ -218,6 +218,28 @@ TEST_CASE("a corrupt loose object is reported by id and the rest is still scanne
   CHECK(result.err.find(kKeyB) == std::string::npos);
 }
 
+TEST_CASE("a missing object is reported by id and the rest is still scanned") {
+  Repo repo;
+  repo.Write("good.env", "A=" + kKeyA + "\n");
+  repo.Write("lost.env", "B=" + kKeyB + "\n");
+  repo.Write("dir/lost-tree.env", "C=" + kKeyB + "\n");
+  repo.Commit("three files");
+  std::string blob = repo.Git({"rev-parse", "HEAD:lost.env"}).substr(0, 40);
+  std::string tree = repo.Git({"rev-parse", "HEAD:dir"}).substr(0, 40);
+  for (const std::string& id : {blob, tree}) {
+    fs::remove(repo.path() / ".git" / "objects" / id.substr(0, 2) / id.substr(2));
+  }
+  CommandResult result = RunLeaksweep(
+      {"git", repo.path().string(), "-f", "json", "--show-secrets", "--fail-on-error"});
+  CHECK(result.exit_code == 3);
+  auto report = nlohmann::json::parse(result.out);
+  CHECK_FALSE(FindingOf(report, kKeyA).is_null());
+  std::set<std::string> reported;
+  for (const auto& error : report["errors"]) reported.insert(error["path"].get<std::string>());
+  CHECK(reported.count(blob) == 1);
+  CHECK(reported.count(tree) == 1);
+}
+
 TEST_CASE("an empty repository is not an error; a shallow clone says it is shallow") {
   Repo empty;
   CommandResult result = RunLeaksweep({"git", empty.path().string(), "-f", "json"});

@@ -92,3 +92,43 @@ TEST_CASE("a FIFO is never read from, a missing file is an error without content
   CHECK(result.outcome == ReadOutcome::kError);
   CHECK(result.error.find("cannot open") == 0);
 }
+
+TEST_CASE("files that vanish or change between listing and reading are read as they are now") {
+  // The walker lists paths; each file is opened and checked only when it is read. Here every
+  // kind of change happens between the two, in the order a scan would meet it.
+  TempDir dir;
+  std::string buffer;
+  ReadOptions options;
+  options.max_file_size = 1000;
+  auto vanished = dir.Write("vanished.txt", "SECRET_1\n");
+  auto shrunk = dir.Write("shrunk.txt", std::string(900, 'x'));
+  auto grew = dir.Write("grew.txt", "small\n");
+  auto grew_too_much = dir.Write("grew-too-much.txt", "small\n");
+  auto became_fifo = dir.Write("became-fifo.txt", "text\n");
+  auto became_link = dir.Write("became-link.txt", "text\n");
+  auto outside = dir.Write("outside/secret.txt", "SECRET_2\n");
+
+  std::filesystem::remove(vanished);
+  dir.Write("shrunk.txt", "now short\n");
+  dir.Write("grew.txt", std::string(500, 'y'));
+  dir.Write("grew-too-much.txt", std::string(5000, 'z'));
+  std::filesystem::remove(became_fifo);
+  REQUIRE(mkfifo(became_fifo.c_str(), 0600) == 0);
+  std::filesystem::remove(became_link);
+  std::filesystem::create_symlink(outside, became_link);
+
+  ReadResult result = ReadFileForScan(vanished.string(), options, &buffer);
+  CHECK(result.outcome == ReadOutcome::kError);
+  CHECK(result.error.find("SECRET") == std::string::npos);
+  CHECK(ReadFileForScan(shrunk.string(), options, &buffer).text == "now short\n");
+  CHECK(ReadFileForScan(grew.string(), options, &buffer).text == std::string(500, 'y'));
+  result = ReadFileForScan(grew_too_much.string(), options, &buffer);
+  CHECK(result.outcome == ReadOutcome::kSkipped);
+  CHECK(result.skip_reason == SkipReason::kTooLarge);
+  result = ReadFileForScan(became_fifo.string(), options, &buffer);  // would block if opened
+  CHECK(result.outcome == ReadOutcome::kSkipped);
+  CHECK(result.skip_reason == SkipReason::kSpecialFile);
+  result = ReadFileForScan(became_link.string(), options, &buffer);  // never followed
+  CHECK(result.outcome == ReadOutcome::kSkipped);
+  CHECK(result.skip_reason == SkipReason::kSymlink);
+}
