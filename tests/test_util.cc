@@ -187,11 +187,12 @@ std::string RunGit(const fs::path& dir, const std::vector<std::string>& args,
 }
 
 CommandResult RunLeaksweep(const std::vector<std::string>& args, RunOptions options) {
-  static TempDir* cache = new TempDir();  // one cache per test binary, like a real user's
+  // One cache per test binary, like a real user's; removed when the binary exits.
+  static TempDir cache;
   std::vector<std::string> argv = {LEAKSWEEP_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   options.env.insert(options.env.begin(),
-                     {"LEAKSWEEP_CACHE_DIR=" + cache->path().string(),
+                     {"LEAKSWEEP_CACHE_DIR=" + cache.path().string(),
                       "LEAKSWEEP_FINGERPRINT_KEY=test-key-not-secret", "NO_COLOR=1"});
   return Run(argv, options);
 }
