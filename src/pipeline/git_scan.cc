@@ -201,6 +201,8 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   summary.tool_version = kVersion;
   summary.rules_digest = engine->rules().digest();
   summary.rules = engine->rules().Infos();
+  // Blobs; with messages, commits and tags are counted too.
+  summary.item_noun = options.enumerate.messages ? "object" : "blob";
   for (const ScanError& error : open_errors) {
     if (!error.message.empty()) return Status::Error(error.message);
   }

@@ -77,7 +77,7 @@ class HumanWriter : public ReportWriter {
   void Finish(const ScanSummary& summary) override {
     if (total_ > 0) out_ << '\n';
     WriteTotals();
-    WriteScanned(summary.stats);
+    WriteScanned(summary.stats, summary.item_noun);
     WriteSkipped(summary.skipped);
     WriteErrors(summary.errors);
     for (const std::string& note : summary.notes)
@@ -177,8 +177,8 @@ class HumanWriter : public ReportWriter {
     return rules;
   }
 
-  void WriteScanned(const ScanStats& stats) {
-    out_ << "Scanned " << Count(stats.files_scanned, "file") << " ("
+  void WriteScanned(const ScanStats& stats, const std::string& noun) {
+    out_ << "Scanned " << Count(stats.files_scanned, noun) << " ("
          << Count(stats.bytes_scanned, "byte") << ").\n";
     const std::pair<uint64_t, std::string_view> suppressed[] = {
         {stats.suppressed_inline, "inline"},

@@ -53,6 +53,8 @@ struct ScanSummary {
   std::vector<SkippedFile> skipped;
   std::vector<ScanError> errors;
   std::vector<std::string> notes;  // facts about the scan worth knowing (e.g. a shallow clone)
+  // What stats.files_scanned counts, for people: "file", or "blob" in a history scan.
+  std::string item_noun = "file";
   // Stopped early (SIGINT/SIGTERM): what was scanned is reported, but not everything was.
   bool incomplete = false;
 };
