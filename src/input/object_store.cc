@@ -31,6 +31,19 @@ int HexValue(char c) {
   return -1;
 }
 
+// The id a loose object's directory ("ab") and file name (38 hex digits) spell; false when
+// they spell none (temporary files, other names).
+bool LooseId(std::string_view dir, std::string_view name, GitOid* id) {
+  if (dir.size() != 2 || name.size() != 38) return false;
+  std::string hex = std::string(dir) + std::string(name);
+  for (size_t i = 0; i < 20; ++i) {
+    int high = HexValue(hex[2 * i]), low = HexValue(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return false;
+    id->bytes[i] = static_cast<uint8_t>(high << 4 | low);
+  }
+  return true;
+}
+
 // Parses "<type> <decimal size>\0"; false when it is not a loose object header.
 bool ParseLooseHeader(const char* text, size_t length, PackObjectHeader* header) {
   static constexpr struct {
@@ -279,14 +292,7 @@ void ObjectStore::ForEach(const std::function<void(const GitOid&)>& visit) {
       if (listing == nullptr) continue;
       while (const dirent* entry = readdir(listing)) {
         GitOid id;
-        id.bytes[0] = static_cast<uint8_t>(fan);
-        bool valid = std::strlen(entry->d_name) == 38;
-        for (int i = 0; valid && i < 19; ++i) {
-          int high = HexValue(entry->d_name[2 * i]), low = HexValue(entry->d_name[2 * i + 1]);
-          valid = high >= 0 && low >= 0;
-          id.bytes[i + 1] = static_cast<uint8_t>(high << 4 | low);
-        }
-        if (valid) visit(id);
+        if (LooseId(name, entry->d_name, &id)) visit(id);
       }
       closedir(listing);
     }
@@ -304,16 +310,10 @@ std::vector<GitOid> ObjectStore::FindPrefix(const GitOid& prefix, size_t hex_dig
     if (listing == nullptr) continue;
     while (const dirent* entry = readdir(listing)) {
       std::string_view name = entry->d_name;
-      if (name.size() != 38 || name.substr(0, hex_digits - 2) != hex.substr(2)) continue;
       GitOid id;
-      bool valid = true;
-      std::string full = hex.substr(0, 2) + std::string(name);
-      for (int i = 0; valid && i < 20; ++i) {
-        int high = HexValue(full[2 * i]), low = HexValue(full[2 * i + 1]);
-        valid = high >= 0 && low >= 0;
-        id.bytes[i] = static_cast<uint8_t>(high << 4 | low);
-      }
-      if (valid && std::find(found.begin(), found.end(), id) == found.end()) {
+      if (name.substr(0, hex_digits - 2) != hex.substr(2)) continue;
+      if (!LooseId(hex.substr(0, 2), name, &id)) continue;
+      if (std::find(found.begin(), found.end(), id) == found.end()) {
         found.push_back(id);
         if (found.size() >= limit) break;
       }

@@ -25,6 +25,7 @@ namespace fs = std::filesystem;
 using testing::Compress;
 using testing::Delta;
 using testing::FakeId;
+using testing::OidFromHex;
 using testing::PackBuilder;
 using testing::TempDir;
 using testing::WriteBinaryFile;
@@ -52,14 +53,6 @@ std::string ReadFails(ObjectStore& store, const GitOid& id) {
   CHECK(message.find(id.Hex()) != std::string::npos);
   CHECK(message.find("SECRET") == std::string::npos);
   return message;
-}
-
-GitOid OidFromHex(const std::string& hex) {
-  GitOid id;
-  for (size_t i = 0; i < 20; ++i) {
-    id.bytes[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
-  }
-  return id;
 }
 
 std::string Git(const fs::path& dir, const std::vector<std::string>& args,

@@ -21,6 +21,14 @@ namespace leaksweep::testing {
 
 namespace fs = std::filesystem;
 
+inline GitOid OidFromHex(const std::string& hex) {
+  GitOid id;
+  for (size_t i = 0; i < 20; ++i) {
+    id.bytes[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  }
+  return id;
+}
+
 inline void WriteBinaryFile(const fs::path& path, const std::string& content) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << content;

@@ -120,14 +120,6 @@ std::vector<fs::path> PackFiles(const fs::path& repo) {
   return packs;
 }
 
-GitOid OidFromHex(const std::string& hex) {
-  GitOid id;
-  for (size_t i = 0; i < 20; ++i) {
-    id.bytes[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
-  }
-  return id;
-}
-
 // The longest delta chain `git verify-pack -v` reports for a pack.
 int LongestChain(const fs::path& pack) {
   fs::path index = pack;
