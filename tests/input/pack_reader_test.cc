@@ -81,7 +81,7 @@ void FastImportHistory(const fs::path& dir, int commits, int big_every, uint64_t
   const char* names[] = {"src/app.txt", "src/config.txt", "docs/notes.txt", "data/big.txt"};
   std::vector<std::vector<std::string>> files(4);
   for (int f = 0; f < 3; ++f) {
-    for (size_t i = 0; i < 100 + 40 * f; ++i) files[f].push_back(rng.Line(i));
+    for (size_t i = 0; i < static_cast<size_t>(100 + 40 * f); ++i) files[f].push_back(rng.Line(i));
   }
   for (size_t i = 0; i < 16000; ++i) files[3].push_back(rng.Line(i));  // about 1.3 MiB
   std::string stream;
