@@ -138,6 +138,9 @@ class PathHash {
   uint64_t value_;
 };
 
+// How many commits the walk visits between two progress calls.
+constexpr size_t kProgressEvery = 256;
+
 // Trees are read in commit order, not pack order: a cache of recent trees holds most bases.
 constexpr size_t kEnumerationCacheBytes = size_t{64} << 20;
 
@@ -200,6 +203,9 @@ class Enumerator {
         break;
       }
       VisitCommit(&oid);
+      if (options.on_progress && inventory_->commits.size() % kProgressEvery == 0) {
+        options.on_progress(inventory_->commits.size(), inventory_->blobs.size());
+      }
     }
   }
 

@@ -150,7 +150,22 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
                             const Policy& policy, const FingerprintKey& key, ReportWriter& writer,
                             const std::atomic<bool>* stop) {
   auto stopped = [stop] { return stop != nullptr && stop->load(); };
-  Result<GitInventory> inventory = EnumerateGit(options.repository, options.enumerate);
+  GitEnumerateOptions enumerate = options.enumerate;
+  bool walk_line_shown = false;
+  if (options.progress) {
+    // The walk of a large history takes seconds before any blob is read: say how far it got.
+    std::chrono::steady_clock::time_point last;  // the first call prints
+    enumerate.on_progress = [last, &walk_line_shown](size_t commits, size_t blobs) mutable {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last < std::chrono::milliseconds(250)) return;
+      last = now;
+      walk_line_shown = true;
+      std::fprintf(stderr, "\r\033[Kwalking history: %zu commits, %zu blobs", commits, blobs);
+      std::fflush(stderr);
+    };
+  }
+  Result<GitInventory> inventory = EnumerateGit(options.repository, enumerate);
+  if (walk_line_shown) std::fprintf(stderr, "\r\033[K");  // the blob progress line follows
   if (!inventory.ok()) return inventory.status();
   const std::vector<BlobOrigin>& blobs = inventory->blobs;
 

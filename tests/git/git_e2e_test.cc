@@ -378,6 +378,26 @@ TEST_CASE("a .git file pointing at the real git directory is followed") {
   CHECK(checkout.exit_code == 0);
 }
 
+TEST_CASE("progress on a terminal covers the history walk, then the blobs") {
+  // 300 commits, written with fast-import (one process, not 300; each commit follows the
+  // branch's previous one).
+  Repo repo;
+  std::string stream;
+  for (int c = 1; c <= 300; ++c) {
+    std::string text = "version " + std::to_string(c) + "\n";
+    stream += "commit refs/heads/main\ncommitter Ann <ann@example.com> " +
+              std::to_string(1700000000 + c) + " +0000\ndata 1\nx\n" +
+              "M 100644 inline f.txt\ndata " + std::to_string(text.size()) + "\n" + text + "\n";
+  }
+  leaksweep::testing::RunGit(repo.path(), {"fast-import", "--quiet"}, stream);
+  CommandResult result =
+      RunLeaksweep({"git", repo.path().string(), "-f", "json", "--progress", "always"});
+  CHECK(result.exit_code == 0);
+  CHECK(result.err.find("walking history: 256 commits, 256 blobs") != std::string::npos);
+  CHECK(result.err.find("blobs 300/300") != std::string::npos);
+  CHECK(result.out.find("walking") == std::string::npos);  // stderr only
+}
+
 // Without --show-secrets no value reaches any output: report, progress, notes or errors, in any
 // format, for history, messages and checkouts alike.
 TEST_CASE("no secret or PII value appears in any output without --show-secrets") {

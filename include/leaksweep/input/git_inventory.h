@@ -17,6 +17,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -85,6 +86,9 @@ struct GitEnumerateOptions {
   std::string since_commit;
   // Also collect commit and annotated tag messages.
   bool messages = false;
+  // Called now and then during the commit walk (every 256 commits) with the commits walked and
+  // the distinct blobs found so far, for progress output. Optional.
+  std::function<void(size_t commits, size_t blobs)> on_progress;
 };
 
 inline constexpr uint32_t kNoCommit = UINT32_MAX;
