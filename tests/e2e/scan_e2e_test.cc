@@ -330,7 +330,11 @@ TEST_CASE("a file of a million candidates: findings capped and reported, the sca
   std::string text;
   text.reserve(20 << 20);
   for (int i = 0; i < 1000000; ++i) {
-    text += "u" + std::to_string(i) + "@ex" + std::to_string(i % 97) + ".com\n";
+    text.append("u")
+        .append(std::to_string(i))
+        .append("@ex")
+        .append(std::to_string(i % 97))
+        .append(".com\n");
   }
   dir.Write("many.txt", text);
   dir.Write("z.env", "AWS_ACCESS_KEY_ID=AKIAZ5T3MNQ7RJ2XKW4P\n");
@@ -387,7 +391,7 @@ TEST_CASE("file names with newlines, escape sequences and invalid UTF-8 cannot f
   CHECK(human.out.find('\x1b') == std::string::npos);  // no raw escape reaches a terminal
   CHECK(human.out.find('\x07') == std::string::npos);
   CHECK(human.out.find("\nFAKE finding") == std::string::npos);  // no forged line
-  for (const std::string& format : {"json", "sarif"}) {
+  for (const char* format : {"json", "sarif"}) {
     CommandResult result = RunLeaksweep({"scan", dir.path().string(), "-f", format});
     auto report = ParseJson(result.out);  // valid JSON whatever the bytes in the names
     CHECK_FALSE(report.is_discarded());

@@ -251,7 +251,7 @@ TEST_CASE("an empty repository is not an error; a shallow clone says it is shall
   Repo repo;
   for (int i = 0; i < 3; ++i) {
     repo.Write("f.txt", std::to_string(i));
-    repo.Commit("c" + std::to_string(i));
+    repo.Commit(std::string("c") + std::to_string(i));
   }
   TempDir clones;
   fs::path shallow = clones.path() / "shallow";
@@ -342,16 +342,16 @@ TEST_CASE("a repository's configured commands, hooks and filters are never run")
   repo.Write("b.secret", "B=" + kKeyB + "\n");
   repo.Write(".gitattributes", "*.secret filter=evil diff=evil\n");
   repo.Commit("files");
-  for (const std::string& key :
+  for (const char* key :
        {"core.fsmonitor", "core.pager", "core.sshCommand", "core.editor", "core.askPass",
         "credential.helper", "filter.evil.clean", "filter.evil.smudge", "filter.evil.process",
         "diff.evil.textconv", "diff.external", "gpg.program", "core.hooksPath"}) {
     repo.Git({"config", key, marker_command(key)});
   }
-  for (const std::string& hook : {"post-checkout", "pre-commit", "post-index-change",
-                                  "reference-transaction", "fsmonitor-watchman", "pre-push"}) {
+  for (const char* hook : {"post-checkout", "pre-commit", "post-index-change",
+                           "reference-transaction", "fsmonitor-watchman", "pre-push"}) {
     fs::path path = repo.path() / ".git" / "hooks" / hook;
-    std::ofstream(path) << "#!/bin/sh\n" << marker_command("hook-" + hook) << "\n";
+    std::ofstream(path) << "#!/bin/sh\n" << marker_command(std::string("hook-") + hook) << "\n";
     fs::permissions(path, fs::perms::owner_all);
   }
   auto report = ScanJson(repo.path().string(), {"--show-secrets", "--scan-messages"});
@@ -420,7 +420,7 @@ TEST_CASE("no secret or PII value appears in any output without --show-secrets")
   repo.Git({"add", "-A"});
 
   std::vector<std::vector<std::string>> commands;
-  for (const std::string& format : {"human", "json", "jsonl", "sarif"}) {
+  for (const char* format : {"human", "json", "jsonl", "sarif"}) {
     commands.push_back({"git", repo.path().string(), "-f", format, "--scan-messages",
                         "--all-objects", "--progress", "always"});
     commands.push_back({"scan", repo.path().string(), "-f", format, "--progress", "always"});
