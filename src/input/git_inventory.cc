@@ -15,23 +15,24 @@
 namespace leaksweep {
 namespace {
 
-// libgit2's global state, counted: every user holds one while it uses the library.
-class LibGit2 {
- public:
-  LibGit2() {
+// Sets up libgit2's global state, once per process, and keeps it: libgit2 frees a thread's own
+// state (its last error) when the thread exits, but only while the library is still set up. With
+// a shutdown whenever the last user let go, a worker thread that exited just after another one
+// shut the library down leaked its state (LeakSanitizer caught it, now and then, in CI).
+void UseLibGit2() {
+  static const bool ready = [] {
     git_libgit2_init();
     // Object ids are checked by the pack's own checksums; re-hashing every object read costs
     // more than the scan (libgit2's default), and a corrupt object fails to inflate anyway.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-    // The history walk looks up each tree and commit once (seen trees are skipped), so libgit2's
-    // object cache only held memory: hundreds of MB on a long history, and a tenth of the
-    // enumeration time went to freeing it.
+    // The history walk looks up each tree and commit once (seen trees are skipped), so
+    // libgit2's object cache only held memory: hundreds of MB on a long history, and a tenth of
+    // the enumeration time went to freeing it.
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-  }
-  ~LibGit2() { git_libgit2_shutdown(); }
-  LibGit2(const LibGit2&) = delete;
-  LibGit2& operator=(const LibGit2&) = delete;
-};
+    return true;
+  }();
+  (void)ready;
+}
 
 template <typename T, void (*Free)(T*)>
 struct Deleter {
@@ -489,7 +490,7 @@ std::string GitOid::Hex() const {
 }
 
 Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOptions& options) {
-  LibGit2 library;
+  UseLibGit2();
   Result<OpenedRepository> opened = OpenRepository(path, kEnumerationCacheBytes);
   if (!opened.ok()) return opened.status();
   git_repository* repo = opened->repo.get();
@@ -514,7 +515,6 @@ Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOpt
 constexpr size_t kReaderCacheBytes = size_t{32} << 20;
 
 struct GitBlobReader::Handles {
-  LibGit2 library;
   // Every object is read through the store (its pack reader is the fast path); the repository
   // handle is kept so the store is the one libgit2 would use.
   RepositoryPtr repo;
@@ -525,6 +525,7 @@ GitBlobReader::GitBlobReader(std::unique_ptr<Handles> handles) : handles_(std::m
 GitBlobReader::~GitBlobReader() = default;
 
 Result<std::unique_ptr<GitBlobReader>> GitBlobReader::Open(const std::string& path) {
+  UseLibGit2();
   auto handles = std::make_unique<Handles>();
   Result<OpenedRepository> opened = OpenRepository(path, kReaderCacheBytes);
   if (!opened.ok()) return opened.status();
