@@ -50,12 +50,6 @@ std::string LastError() {
   return error != nullptr && error->message != nullptr ? error->message : "unknown error";
 }
 
-GitOid FromGit(const git_oid* oid) {
-  GitOid id;
-  std::memcpy(id.bytes.data(), oid->id, 20);
-  return id;
-}
-
 struct OidHash {
   size_t operator()(const GitOid& id) const {
     size_t h;

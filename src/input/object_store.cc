@@ -204,6 +204,14 @@ Status LooseError(const GitOid& id, const std::string& why) {
   return Status::Error("loose object " + id.Hex() + ": " + why);
 }
 
+// Opens `id`'s loose object file at `path` and reads its header; an error names the object.
+Status OpenLoose(const GitOid& id, const std::string& path, LooseFile* file,
+                 PackObjectHeader* header) {
+  std::string why = file->Open(path);
+  if (why.empty()) why = file->ReadHeader(header);
+  return why.empty() ? Status::Ok() : LooseError(id, why);
+}
+
 }  // namespace
 
 ObjectStore::ObjectStore(std::unique_ptr<PackReader> packs) : packs_(std::move(packs)) {
@@ -232,9 +240,7 @@ Result<std::optional<PackObject>> ObjectStore::ReadLoose(const GitOid& id) {
   if (!path) return std::optional<PackObject>();
   LooseFile file;
   PackObjectHeader header;
-  std::string why = file.Open(*path);
-  if (why.empty()) why = file.ReadHeader(&header);
-  if (!why.empty()) return LooseError(id, why);
+  if (Status status = OpenLoose(id, *path, &file, &header); !status.ok()) return status;
   loose_.clear();
   if (header.size > loose_.max_size()) return LooseError(id, "too large");
   try {
@@ -242,7 +248,7 @@ Result<std::optional<PackObject>> ObjectStore::ReadLoose(const GitOid& id) {
   } catch (const std::bad_alloc&) {
     return LooseError(id, "out of memory for the object");
   }
-  why = file.ReadContents(loose_.data(), header.size);
+  std::string why = file.ReadContents(loose_.data(), header.size);
   if (!why.empty()) return LooseError(id, why);
   PackObject object;
   object.type = header.type;
@@ -256,23 +262,25 @@ Result<std::optional<PackObject>> ObjectStore::Read(const GitOid& id) {
   return ReadLoose(id);
 }
 
-Result<std::optional<PackObjectHeader>> ObjectStore::Header(const GitOid& id) {
-  Result<std::optional<PackObjectHeader>> packed = packs_->Header(id);
-  if (!packed.ok() || packed->has_value()) return packed;
+Result<std::optional<PackObjectHeader>> ObjectStore::LooseHeader(const GitOid& id) const {
   std::optional<std::string> path = FindLoose(id);
   if (!path) return std::optional<PackObjectHeader>();
   LooseFile file;
   PackObjectHeader header;
-  std::string why = file.Open(*path);
-  if (why.empty()) why = file.ReadHeader(&header);
-  if (!why.empty()) return LooseError(id, why);
+  if (Status status = OpenLoose(id, *path, &file, &header); !status.ok()) return status;
   return std::optional<PackObjectHeader>(header);
+}
+
+Result<std::optional<PackObjectHeader>> ObjectStore::Header(const GitOid& id) {
+  Result<std::optional<PackObjectHeader>> packed = packs_->Header(id);
+  if (!packed.ok() || packed->has_value()) return packed;
+  return LooseHeader(id);
 }
 
 Result<std::optional<uint64_t>> ObjectStore::Size(const GitOid& id) {
   Result<std::optional<uint64_t>> packed = packs_->Size(id);
   if (!packed.ok() || packed->has_value()) return packed;
-  Result<std::optional<PackObjectHeader>> loose = Header(id);
+  Result<std::optional<PackObjectHeader>> loose = LooseHeader(id);
   if (!loose.ok()) return loose.status();
   if (!loose->has_value()) return std::optional<uint64_t>();
   return std::optional<uint64_t>(loose->value().size);

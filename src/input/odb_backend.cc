@@ -20,12 +20,6 @@ ObjectStore& StoreOf(git_odb_backend* backend) {
   return *reinterpret_cast<StoreBackend*>(backend)->store;
 }
 
-GitOid FromGit(const git_oid* oid) {
-  GitOid id;
-  std::memcpy(id.bytes.data(), oid->id, 20);
-  return id;
-}
-
 git_object_t ToGitType(GitObjectType type) {
   switch (type) {
     case GitObjectType::kCommit:

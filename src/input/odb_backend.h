@@ -7,12 +7,20 @@
 
 #include <git2.h>
 
+#include <cstring>
 #include <memory>
 
 #include "leaksweep/core/status.h"
 #include "leaksweep/input/object_store.h"
 
 namespace leaksweep {
+
+// A libgit2 object id as ours.
+inline GitOid FromGit(const git_oid* oid) {
+  GitOid id;
+  std::memcpy(id.bytes.data(), oid->id, 20);
+  return id;
+}
 
 // Replaces `repo`'s object database with one whose only backend is `store` (read-only: writes
 // fail). The backend keeps `store` alive as long as libgit2 holds the database.

@@ -54,9 +54,9 @@ bool Keep(HyperscanContext* ctx, RuleCandidates& rule, unsigned int id, size_t e
 // Candidates are thinned per rule: of the ends within a quarter window after a kept end, only
 // the last is kept. Stage two searches max_match_length either side of each kept end, so the
 // kept ends still cover every dropped one ([first - window, last + window]), while a dense
-// stretch (a repeated class at the end of a pattern reports an end at every byte of a long run;
-// a prefilter ending in a class of common characters, at most bytes of a line) costs two
-// searches per quarter window instead of one per end. Without thinning, each of hundreds of
+// stretch costs two searches per quarter window instead of one per end. (A pattern ending in a
+// repeated class reports an end at every byte of a long run of it; a prefilter ending in a class
+// of common characters, at most bytes of a line.) Without thinning, each of hundreds of
 // ends re-searched the same text ahead, and one expensive start position there was paid for
 // hundreds of times.
 int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,

@@ -60,6 +60,19 @@ std::string Git(const fs::path& dir, const std::vector<std::string>& args,
   return testing::RunGit(dir, args, input);
 }
 
+// A repository in `repo` with `commits` commits, each adding file f<i>; after commit `gc_after`
+// (counting from 0) everything so far is packed, the rest stays loose.
+void CommitFiles(const fs::path& repo, int commits, int gc_after) {
+  fs::create_directories(repo);
+  Git(repo, {"init", "-q", "-b", "main"});
+  for (int i = 0; i < commits; ++i) {
+    WriteBinaryFile(repo / ("f" + std::to_string(i)), "content " + std::to_string(i) + "\n");
+    Git(repo, {"add", "-A"});
+    Git(repo, {"commit", "-q", "-m", "c" + std::to_string(i)});
+    if (i == gc_after) Git(repo, {"gc", "-q"});
+  }
+}
+
 std::string Trim(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
@@ -202,14 +215,7 @@ TEST_CASE("a REF_DELTA whose base is a loose object") {
 TEST_CASE("ForEach and FindPrefix cover packs, loose objects and alternates") {
   TempDir dir;
   fs::path repo = dir.path() / "repo";
-  fs::create_directories(repo);
-  Git(repo, {"init", "-q", "-b", "main"});
-  for (int i = 0; i < 12; ++i) {
-    WriteBinaryFile(repo / ("f" + std::to_string(i)), "content " + std::to_string(i) + "\n");
-    Git(repo, {"add", "-A"});
-    Git(repo, {"commit", "-q", "-m", "c" + std::to_string(i)});
-    if (i == 7) Git(repo, {"gc", "-q"});  // the first eight commits packed, the rest loose
-  }
+  CommitFiles(repo, 12, 7);  // the first eight commits packed, the rest loose
   fs::path clone = dir.path() / "clone";
   Git(dir.path(), {"clone", "-q", "--shared", repo.string(), clone.string()});
   WriteBinaryFile(clone / "extra", "only in the clone\n");
@@ -309,14 +315,7 @@ TEST_CASE("libgit2 reads through the store: damaged commits and trees are errors
 TEST_CASE("revision ranges with abbreviated ids resolve through the store") {
   TempDir dir;
   fs::path repo = dir.path() / "repo";
-  fs::create_directories(repo);
-  Git(repo, {"init", "-q", "-b", "main"});
-  for (int i = 0; i < 3; ++i) {
-    WriteBinaryFile(repo / ("f" + std::to_string(i)), "content " + std::to_string(i) + "\n");
-    Git(repo, {"add", "-A"});
-    Git(repo, {"commit", "-q", "-m", "c" + std::to_string(i)});
-    if (i == 1) Git(repo, {"gc", "-q"});
-  }
+  CommitFiles(repo, 3, 1);  // the range starts packed and ends loose
   std::string first = Trim(Git(repo, {"rev-parse", "--short=7", "HEAD~2"}));
   std::string last = Trim(Git(repo, {"rev-parse", "--short=7", "HEAD"}));
   GitEnumerateOptions options;

@@ -64,6 +64,7 @@ class ObjectStore {
   // The path of `id`'s loose object file in the first objects directory that has one.
   std::optional<std::string> FindLoose(const GitOid& id) const;
   Result<std::optional<PackObject>> ReadLoose(const GitOid& id);
+  Result<std::optional<PackObjectHeader>> LooseHeader(const GitOid& id) const;
 
   std::unique_ptr<PackReader> packs_;
   std::string loose_;  // the contents of the last loose object read
