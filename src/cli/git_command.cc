@@ -18,6 +18,9 @@ GitCommand::GitCommand(CLI::App& parent) {
   command_->add_flag("--all-objects", all_objects_,
                      "Also scan blobs no ref reaches (dangling objects from rewritten history)");
   command_->add_flag("--scan-messages", scan_messages_, "Also scan commit and tag messages");
+  command_->add_flag("--no-delta-reuse", no_delta_reuse_,
+                     "Scan every blob from scratch instead of reusing the scan of the blob it is "
+                     "a delta of (same results, slower; for checking and benchmarks)");
 }
 
 int GitCommand::Run() {
@@ -29,6 +32,7 @@ int GitCommand::Run() {
   options.enumerate.revisions = revisions_;
   options.enumerate.since_commit = since_commit_;
   options.enumerate.messages = scan_messages_;
+  options.reuse_deltas = !no_delta_reuse_;
   options.group_by_value = flags_.format != "jsonl";
   options.read.max_file_size = setup->max_file_size;
   options.read.scan_binary = flags_.scan_binary;

@@ -249,7 +249,7 @@ class Enumerator {
     std::vector<GitOid> ids;
     ids.reserve(inventory_->blobs.size());
     for (const BlobOrigin& blob : inventory_->blobs) ids.push_back(blob.id);
-    inventory_->read_order = store_->ReadOrder(ids);
+    inventory_->read_order = store_->ReadOrder(ids, &inventory_->read_families);
   }
 
   void AddUnreachableBlobs() {
@@ -513,6 +513,7 @@ struct GitBlobReader::Handles {
   // handle is kept so the store is the one libgit2 would use.
   RepositoryPtr repo;
   std::shared_ptr<ObjectStore> store;
+  ReadSource last;  // of the last Read()
 };
 
 GitBlobReader::GitBlobReader(std::unique_ptr<Handles> handles) : handles_(std::move(handles)) {}
@@ -529,11 +530,15 @@ Result<std::unique_ptr<GitBlobReader>> GitBlobReader::Open(const std::string& pa
 }
 
 Result<std::string_view> GitBlobReader::Read(const GitOid& id, std::string* /*storage*/) {
+  handles_->last = {};
   Result<std::optional<PackObject>> object = handles_->store->Read(id);
   if (!object.ok()) return Status::Error("cannot read object: " + object.status().message());
   if (!object->has_value()) return Status::Error("cannot read object: object not found");
+  handles_->last = {object.value()->key, object.value()->delta};
   return object.value()->data;
 }
+
+GitBlobReader::ReadSource GitBlobReader::LastRead() const { return handles_->last; }
 
 Result<uint64_t> GitBlobReader::Size(const GitOid& id) {
   Result<std::optional<uint64_t>> size = handles_->store->Size(id);

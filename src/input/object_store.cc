@@ -331,8 +331,9 @@ std::vector<GitOid> ObjectStore::FindPrefix(const GitOid& prefix, size_t hex_dig
   return found;
 }
 
-std::vector<uint32_t> ObjectStore::ReadOrder(const std::vector<GitOid>& ids) {
-  return packs_->ReadOrder(ids);
+std::vector<uint32_t> ObjectStore::ReadOrder(const std::vector<GitOid>& ids,
+                                             std::vector<uint32_t>* family_starts) {
+  return packs_->ReadOrder(ids, family_starts);
 }
 
 }  // namespace leaksweep

@@ -426,10 +426,24 @@ bool ReadVarint(const uint8_t** p, const uint8_t* end, uint64_t* out) {
   return true;
 }
 
+// Adds `range` to `copies`, merged with the last one when it continues it in both buffers (git
+// splits long copies into instructions of at most 64 KiB).
+void AddCopy(const CopiedRange& range, std::vector<CopiedRange>* copies) {
+  if (!copies->empty()) {
+    CopiedRange& last = copies->back();
+    if (last.to + last.length == range.to && last.from + last.length == range.from) {
+      last.length += range.length;
+      return;
+    }
+  }
+  copies->push_back(range);
+}
+
 // Applies the delta instructions [p, end) to `base`, writing exactly `out_size` bytes at `out`.
-// Null on success, else what is wrong.
+// Null on success, else what is wrong. With `copies`, lists the ranges copied from the base.
 const char* ApplyDelta(const uint8_t* base, uint64_t base_size, const uint8_t* p,
-                       const uint8_t* end, uint8_t* out, uint64_t out_size) {
+                       const uint8_t* end, uint8_t* out, uint64_t out_size,
+                       std::vector<CopiedRange>* copies = nullptr) {
   uint8_t* o = out;
   uint64_t room = out_size;
   while (p < end) {
@@ -451,6 +465,7 @@ const char* ApplyDelta(const uint8_t* base, uint64_t base_size, const uint8_t* p
       if (size == 0) size = 0x10000;
       if (offset > base_size || size > base_size - offset) return "delta copies outside its base";
       if (size > room) return "delta result is longer than declared";
+      if (copies != nullptr) AddCopy({static_cast<size_t>(o - out), offset, size}, copies);
       std::memcpy(o, base + offset, size);
       o += size;
       room -= size;
@@ -609,7 +624,9 @@ struct PackReader::Impl {
   std::vector<Step> chain;
   std::unique_ptr<uint8_t[]> scratch;  // delta data
   uint64_t scratch_capacity = 0;
-  ObjectPtr current;  // what the last Read() returned
+  ObjectPtr current;   // what the last Read() returned
+  DeltaOrigin origin;  // how Resolve() rebuilt it, when `rebuilt`
+  bool rebuilt = false;
 
   // The last lookup, so Size() then Read() of one object searches the index once.
   GitOid memo_id;
@@ -692,9 +709,12 @@ struct PackReader::Impl {
   Status Resolve(const GitOid& id, Location at, ObjectPtr* out) {
     out->reset();
     chain.clear();
+    rebuilt = false;
     ObjectPtr base;
     bool has_ref = false;
+    uint64_t base_key = ObjectCache::kNoKey;  // where the chain's first base came from
     for (;;) {
+      base_key = ObjectCache::Key(at);
       if (ObjectPtr hit = cache.Find(ObjectCache::Key(at))) {
         ++stats.cache_hits;
         base = std::move(hit);
@@ -728,6 +748,7 @@ struct PackReader::Impl {
         Result<std::optional<Location>> found = Locate(base_id);
         if (!found.ok()) return Fail(id, at, "its delta base cannot be found in the index");
         if (!found->has_value()) {
+          base_key = ObjectCache::kNoKey;
           if (Status status = ReadOutsideBase(id, at, base_id, &base); !status.ok()) {
             return status;
           }
@@ -766,10 +787,18 @@ struct PackReader::Impl {
       }
       ObjectPtr object = NewObject(result_size, base->type);
       if (object == nullptr) return Fail(id, step.at, "out of memory for the object");
-      if (const char* why =
-              ApplyDelta(base->bytes.get(), base->size, p, end, object->bytes.get(), result_size)) {
+      // The requested object (the last step) says what it copied from its base.
+      std::vector<CopiedRange>* copies = nullptr;
+      if (i == 0) {
+        origin.base = chain.size() >= 2 ? ObjectCache::Key(chain[1].at) : base_key;
+        origin.copies.clear();
+        copies = &origin.copies;
+      }
+      if (const char* why = ApplyDelta(base->bytes.get(), base->size, p, end, object->bytes.get(),
+                                       result_size, copies)) {
         return Fail(id, step.at, why);
       }
+      if (i == 0) rebuilt = origin.base != ObjectCache::kNoKey;
       ++stats.deltas;
       base = std::move(object);
       cache.Insert(ObjectCache::Key(step.at), base);
@@ -798,14 +827,19 @@ struct PackReader::Impl {
   }
 
   // See PackReader::ReadOrder.
-  std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids) {
+  std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids,
+                                  std::vector<uint32_t>* family_starts) {
     constexpr uint32_t kNone = UINT32_MAX;
+    if (family_starts != nullptr) family_starts->clear();
     std::vector<uint64_t> first(packs.size() + 1, 0);  // node number of each pack's first entry
     for (size_t p = 0; p < packs.size(); ++p) first[p + 1] = first[p] + packs[p]->count;
     const uint64_t total = first.back();
     std::vector<uint32_t> order(ids.size());
     for (uint32_t i = 0; i < ids.size(); ++i) order[i] = i;
-    if (total >= kNone || ids.size() >= kNone) return order;
+    if (total >= kNone || ids.size() >= kNone) {
+      if (family_starts != nullptr) family_starts->assign(order.begin(), order.end());
+      return order;
+    }
     // Each pack's entries by offset: (offset, index position).
     std::vector<std::vector<std::pair<uint64_t, uint32_t>>> by_offset(packs.size());
     for (size_t p = 0; p < packs.size(); ++p) {
@@ -857,6 +891,7 @@ struct PackReader::Impl {
       }
     }
     std::vector<uint32_t> rank(total, kNone);
+    std::vector<uint32_t> family(total, kNone);  // the rank of each entry's root
     std::vector<uint32_t> stack;
     uint32_t next_rank = 0;
     for (uint32_t p = 0; p < packs.size(); ++p) {
@@ -864,9 +899,11 @@ struct PackReader::Impl {
         uint32_t root = static_cast<uint32_t>(first[p] + entry.second);
         if (parent[root] != kNone) continue;
         stack.push_back(root);
+        const uint32_t root_rank = next_rank;
         while (!stack.empty()) {
           uint32_t node = stack.back();
           stack.pop_back();
+          family[node] = root_rank;
           rank[node] = next_rank++;
           for (uint32_t c = child_start[node + 1]; c-- > child_start[node];) {
             stack.push_back(children[c]);
@@ -876,21 +913,31 @@ struct PackReader::Impl {
     }
     // Ids in no pack (or on a cycle) go last, in their given order.
     std::vector<std::pair<uint64_t, uint32_t>> keyed(ids.size());  // (rank, position in ids)
+    std::vector<uint64_t> family_of(ids.size());                   // by position in ids
     uint32_t hint = 0;  // the pack of the previous id: tried first
     for (uint32_t i = 0; i < ids.size(); ++i) {
       keyed[i] = {total + i, i};
+      family_of[i] = total + i;
       for (uint32_t k = 0; k < packs.size(); ++k) {
         uint32_t p = k == 0 ? hint : (k <= hint ? k - 1 : k);
         int64_t pos = packs[p]->Find(ids[i].bytes.data());
         if (pos < 0) continue;
         hint = p;
         uint32_t node = static_cast<uint32_t>(first[p] + pos);
-        if (rank[node] != kNone) keyed[i].first = rank[node];
+        if (rank[node] != kNone) {
+          keyed[i].first = rank[node];
+          family_of[i] = family[node];
+        }
         break;
       }
     }
     std::sort(keyed.begin(), keyed.end());
-    for (uint32_t i = 0; i < ids.size(); ++i) order[i] = keyed[i].second;
+    for (uint32_t i = 0; i < ids.size(); ++i) {
+      order[i] = keyed[i].second;
+      if (family_starts != nullptr && (i == 0 || family_of[order[i]] != family_of[order[i - 1]])) {
+        family_starts->push_back(i);
+      }
+    }
     return order;
   }
 
@@ -938,6 +985,8 @@ Result<std::optional<PackObject>> PackReader::Read(const GitOid& id) {
   result.type = impl.current->type;
   result.data = std::string_view(reinterpret_cast<const char*>(impl.current->bytes.get()),
                                  impl.current->size);
+  result.key = ObjectCache::Key(*at.value());
+  if (impl.rebuilt) result.delta = &impl.origin;
   return std::optional<PackObject>(result);
 }
 
@@ -1001,8 +1050,9 @@ Result<std::optional<PackObjectHeader>> PackReader::Header(const GitOid& id) {
   }
 }
 
-std::vector<uint32_t> PackReader::ReadOrder(const std::vector<GitOid>& ids) {
-  return impl_->ReadOrder(ids);
+std::vector<uint32_t> PackReader::ReadOrder(const std::vector<GitOid>& ids,
+                                            std::vector<uint32_t>* family_starts) {
+  return impl_->ReadOrder(ids, family_starts);
 }
 
 bool PackReader::Contains(const GitOid& id) {

@@ -48,7 +48,7 @@ bool WriteAll(int fd, std::string_view data) {
 
 }  // namespace
 
-std::string DatabaseCacheKey(const RuleSet& rules) {
+std::string DatabaseCacheKey(const RuleSet& rules, const std::vector<unsigned>& ids) {
   Sha256 hash;
   hash.Update(hs_version());
   hs_platform_info_t platform;
@@ -56,9 +56,9 @@ std::string DatabaseCacheKey(const RuleSet& rules) {
     hash.Update(std::to_string(platform.tune) + "/" + std::to_string(platform.cpu_features));
   }
   hash.Update(std::to_string(kHyperscanFlags));
-  for (const Rule& rule : rules.rules()) {
-    const std::string& pattern = rule.StageOnePattern();
-    hash.Update(std::to_string(pattern.size()) + ":");
+  for (unsigned id : ids) {
+    const std::string& pattern = rules.at(id).StageOnePattern();
+    hash.Update(std::to_string(id) + "/" + std::to_string(pattern.size()) + ":");
     hash.Update(pattern);
   }
   return ToHex(hash.Finish());

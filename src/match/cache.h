@@ -11,13 +11,15 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "leaksweep/rules/rule.h"
 
 namespace leaksweep {
 
-// The cache key of a database for `rules` on this machine's Hyperscan and CPU.
-std::string DatabaseCacheKey(const RuleSet& rules);
+// The cache key of a database for the rules `ids` of `rules` on this machine's Hyperscan and
+// CPU.
+std::string DatabaseCacheKey(const RuleSet& rules, const std::vector<unsigned>& ids);
 
 // Returns a database loaded from `dir`, or nullptr when absent or invalid.
 hs_database_t* LoadCachedDatabase(const std::filesystem::path& dir, const std::string& key);

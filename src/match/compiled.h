@@ -11,16 +11,30 @@
 
 namespace leaksweep {
 
+// Stage one is two Hyperscan databases (expression id = rule index), split by how long a
+// stage-one match can be. A "narrow" rule's matches are at most narrow_width bytes long, so
+// whether one ends at a given offset depends only on the bytes just before it: a scan of an
+// edited buffer takes the narrow rules' ends inside unchanged stretches from the earlier scan
+// and runs the narrow database over the edits alone. Wide rules (longer or unbounded matches)
+// are always run over the whole buffer; together they cost about a third of stage one.
 struct Engine::Compiled {
-  hs_database_t* database = nullptr;  // stage one: all rules, rule index = expression id
-  std::vector<Pcre2Code> programs;    // stage two: one per rule, JIT-compiled when possible
+  static constexpr unsigned kNarrowWidth = 64;
+
+  hs_database_t* narrow = nullptr;  // null when no rule is narrow
+  hs_database_t* wide = nullptr;    // null when every rule is narrow
+  std::vector<bool> is_narrow;      // per rule
+  size_t narrow_width = 0;          // the longest stage-one match of any narrow rule
+  std::vector<Pcre2Code> programs;  // stage two: one per rule, JIT-compiled when possible
+  // Per rule: how many bytes before a search's start PCRE2 may look at (lookbehinds, \b, ^).
+  std::vector<size_t> lookbehind;
   uint32_t max_capture_count = 0;
 
   Compiled() = default;
   Compiled(const Compiled&) = delete;
   Compiled& operator=(const Compiled&) = delete;
   ~Compiled() {
-    if (database != nullptr) hs_free_database(database);
+    if (narrow != nullptr) hs_free_database(narrow);
+    if (wide != nullptr) hs_free_database(wide);
   }
 };
 

@@ -25,18 +25,42 @@ Status CompileConfirmers(const RuleSet& rules, Engine::Compiled* compiled) {
     uint32_t captures = 0;
     pcre2_pattern_info(program->get(), PCRE2_INFO_CAPTURECOUNT, &captures);
     compiled->max_capture_count = std::max(compiled->max_capture_count, captures);
+    // PCRE2 counts characters (bytes here: no UTF mode); two more cover a multiline ^ or $ at
+    // a line break, which PCRE2 checks without counting it as a lookbehind.
+    uint32_t lookbehind = 0;
+    pcre2_pattern_info(program->get(), PCRE2_INFO_MAXLOOKBEHIND, &lookbehind);
+    compiled->lookbehind.push_back(size_t{lookbehind} + 2);
     compiled->programs.push_back(std::move(program).value());
   }
   return Status::Ok();
 }
 
-Result<hs_database_t*> CompileDatabase(const RuleSet& rules) {
-  std::vector<const char*> expressions;
-  std::vector<unsigned> flags, ids;
+// Which rules are narrow (see Compiled), and the longest narrow match. A pattern Hyperscan
+// cannot analyse counts as wide; compiling it reports the error.
+void ClassifyWidths(const RuleSet& rules, Engine::Compiled* compiled) {
+  compiled->is_narrow.assign(rules.size(), false);
   for (size_t i = 0; i < rules.size(); ++i) {
-    expressions.push_back(rules.at(i).StageOnePattern().c_str());
+    hs_expr_info_t* info = nullptr;
+    hs_compile_error_t* error = nullptr;
+    if (hs_expression_info(rules.at(i).StageOnePattern().c_str(), kHyperscanFlags, &info, &error) !=
+        HS_SUCCESS) {
+      hs_free_compile_error(error);
+      continue;
+    }
+    if (info->max_width <= Engine::Compiled::kNarrowWidth) {
+      compiled->is_narrow[i] = true;
+      compiled->narrow_width = std::max<size_t>(compiled->narrow_width, info->max_width);
+    }
+    std::free(info);  // allocated with Hyperscan's default allocator (malloc)
+  }
+}
+
+Result<hs_database_t*> CompileDatabase(const RuleSet& rules, const std::vector<unsigned>& ids) {
+  std::vector<const char*> expressions;
+  std::vector<unsigned> flags;
+  for (unsigned id : ids) {
+    expressions.push_back(rules.at(id).StageOnePattern().c_str());
     flags.push_back(kHyperscanFlags);
-    ids.push_back(static_cast<unsigned>(i));
   }
   hs_database_t* database = nullptr;
   hs_compile_error_t* error = nullptr;
@@ -47,11 +71,23 @@ Result<hs_database_t*> CompileDatabase(const RuleSet& rules) {
   std::string message = error != nullptr ? error->message : "unknown error";
   int expression = error != nullptr ? error->expression : -1;
   hs_free_compile_error(error);
-  if (expression >= 0 && static_cast<size_t>(expression) < rules.size()) {
-    return Status::Error(RuleLocation(rules.at(expression)) +
+  if (expression >= 0 && static_cast<size_t>(expression) < ids.size()) {
+    return Status::Error(RuleLocation(rules.at(ids[expression])) +
                          "pattern does not compile in Hyperscan: " + message);
   }
   return Status::Error("cannot compile the rule database: " + message);
+}
+
+// The database of the rules `ids`, from the cache or compiled (and then cached).
+Result<hs_database_t*> LoadOrCompile(const RuleSet& rules, const std::vector<unsigned>& ids,
+                                     const fs::path& cache_dir, bool* from_cache) {
+  if (ids.empty()) return static_cast<hs_database_t*>(nullptr);
+  std::string key = DatabaseCacheKey(rules, ids);
+  if (hs_database_t* cached = LoadCachedDatabase(cache_dir, key)) return cached;
+  *from_cache = false;
+  Result<hs_database_t*> database = CompileDatabase(rules, ids);
+  if (database.ok()) StoreCachedDatabase(cache_dir, key, database.value());
+  return database;
 }
 
 }  // namespace
@@ -66,15 +102,16 @@ Result<std::shared_ptr<const Engine>> Engine::Build(RuleSet rules, const EngineO
   auto compiled = std::make_unique<Compiled>();
   if (Status s = CompileConfirmers(rules, compiled.get()); !s.ok()) return s;
 
-  std::string key = DatabaseCacheKey(rules);
-  compiled->database = LoadCachedDatabase(options.cache_dir, key);
-  bool from_cache = compiled->database != nullptr;
-  if (!from_cache) {
-    Result<hs_database_t*> database = CompileDatabase(rules);
-    if (!database.ok()) return database.status();
-    compiled->database = database.value();
-    StoreCachedDatabase(options.cache_dir, key, compiled->database);
-  }
+  ClassifyWidths(rules, compiled.get());
+  std::vector<unsigned> narrow, wide;
+  for (unsigned i = 0; i < rules.size(); ++i) (compiled->is_narrow[i] ? narrow : wide).push_back(i);
+  bool from_cache = true;
+  Result<hs_database_t*> database = LoadOrCompile(rules, narrow, options.cache_dir, &from_cache);
+  if (!database.ok()) return database.status();
+  compiled->narrow = database.value();
+  database = LoadOrCompile(rules, wide, options.cache_dir, &from_cache);
+  if (!database.ok()) return database.status();
+  compiled->wide = database.value();
   return std::shared_ptr<const Engine>(
       new Engine(std::move(rules), std::move(compiled), from_cache));
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <span>
 
 #include "compiled.h"
 #include "keyword_context.h"
@@ -26,6 +28,15 @@ struct RuleCandidates {
   size_t kept = 0;
 };
 
+// Memo caps: past them a buffer's memo is not kept (its scan is unaffected).
+constexpr size_t kMemoMaxEnds = size_t{1} << 16;
+constexpr size_t kMemoMaxSearches = size_t{1} << 16;
+
+// Hyperscan's assertions (\b, ^, $) look one byte past a match at either side; one more is
+// slack. A narrow rule's end at `e` therefore depends only on the bytes
+// [e - narrow_width - kAssertionContext, e + kAssertionContext).
+constexpr size_t kAssertionContext = 2;
+
 struct HyperscanContext {
   std::vector<Candidate>* candidates;
   std::vector<RuleCandidates>* per_rule;
@@ -33,6 +44,14 @@ struct HyperscanContext {
   size_t limit;
   size_t per_rule_limit;
   bool truncated = false;
+  // Raw (unthinned) ends, recorded for a memo or gathered from the edited parts of a buffer.
+  std::vector<ScanMemo::StageOneEnd>* raw = nullptr;
+  size_t raw_limit = 0;
+  bool raw_overflow = false;
+  // Gathering only (a scan of part of a buffer): ends are `shift` + the part's offset and are
+  // kept only within [lo, hi]; thinning happens once all ends are in.
+  bool gather_only = false;
+  size_t shift = 0, lo = 0, hi = 0;
 };
 
 // Adds candidate `end` of `rule`; false when the candidate cap is reached.
@@ -58,23 +77,41 @@ bool Keep(HyperscanContext* ctx, RuleCandidates& rule, unsigned int id, size_t e
 // repeated class reports an end at every byte of a long run of it; a prefilter ending in a class
 // of common characters, at most bytes of a line.) Without thinning, each of hundreds of
 // ends re-searched the same text ahead, and one expensive start position there was paid for
-// hundreds of times.
-int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
-                     unsigned int /*flags*/, void* context) {
-  auto* ctx = static_cast<HyperscanContext*>(context);
+// hundreds of times. Ends of one rule come in ascending order; false stops stage one.
+bool Offer(HyperscanContext* ctx, unsigned int id, size_t end) {
   RuleCandidates& rule = (*ctx->per_rule)[id];
-  size_t end = static_cast<size_t>(to);
   size_t stride = std::max<size_t>(1, ctx->rules->at(id).max_match_length / 4);
   if (rule.kept > 0 && end - rule.last_kept < stride) {
     rule.pending = end;
-    return 0;
+    return true;
   }
-  if (rule.pending > rule.last_kept && !Keep(ctx, rule, id, rule.pending)) return 1;
+  if (rule.pending > rule.last_kept && !Keep(ctx, rule, id, rule.pending)) return false;
   rule.pending = 0;
-  return Keep(ctx, rule, id, end) ? 0 : 1;  // 1 stops the scan: the candidate cap is reached
+  return Keep(ctx, rule, id, end);
 }
 
-// The last dropped end of each rule, once the scan is over (see OnHyperscanMatch).
+bool Record(HyperscanContext* ctx, unsigned int id, size_t end) {
+  if (ctx->raw->size() >= ctx->raw_limit) {
+    ctx->raw_overflow = true;
+    return false;
+  }
+  ctx->raw->push_back({id, end});
+  return true;
+}
+
+int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
+                     unsigned int /*flags*/, void* context) {
+  auto* ctx = static_cast<HyperscanContext*>(context);
+  size_t end = static_cast<size_t>(to) + ctx->shift;
+  if (ctx->gather_only) {
+    if (end < ctx->lo || end > ctx->hi) return 0;
+    return Record(ctx, id, end) ? 0 : 1;  // 1 stops the scan
+  }
+  if (ctx->raw != nullptr && !ctx->raw_overflow) Record(ctx, id, end);
+  return Offer(ctx, id, end) ? 0 : 1;  // 1 stops the scan: the candidate cap is reached
+}
+
+// The last dropped end of each rule, once the scan is over (see Offer).
 void KeepPendingEnds(HyperscanContext* ctx) {
   for (unsigned int id = 0; id < ctx->per_rule->size(); ++id) {
     RuleCandidates& rule = (*ctx->per_rule)[id];
@@ -109,8 +146,10 @@ struct Scanner::State {
   pcre2_match_data* match_data = nullptr;
   pcre2_match_context* match_context = nullptr;
   pcre2_jit_stack* jit_stack = nullptr;
-  std::vector<Candidate> candidates;     // reused between buffers
-  std::vector<RuleCandidates> per_rule;  // one per rule, reset for each buffer
+  std::vector<Candidate> candidates;            // reused between buffers
+  std::vector<RuleCandidates> per_rule;         // one per rule, reset for each buffer
+  std::vector<ScanMemo::StageOneEnd> gathered;  // narrow ends of an edited buffer
+  bool scratch_failed = false;
 
   ~State() {
     if (scratch != nullptr) hs_free_scratch(scratch);
@@ -123,7 +162,12 @@ struct Scanner::State {
 Scanner::Scanner(std::shared_ptr<const Engine> engine, ScanLimits limits)
     : engine_(std::move(engine)), limits_(limits), state_(std::make_unique<State>()) {
   const Engine::Compiled& compiled = engine_->compiled();
-  hs_alloc_scratch(compiled.database, &state_->scratch);
+  // One scratch serves both databases once allocated for each.
+  for (const hs_database_t* database : {compiled.narrow, compiled.wide}) {
+    if (database != nullptr && hs_alloc_scratch(database, &state_->scratch) != HS_SUCCESS) {
+      state_->scratch_failed = true;
+    }
+  }
   state_->match_data = pcre2_match_data_create(compiled.max_capture_count + 1, nullptr);
   state_->match_context = pcre2_match_context_create(nullptr);
   pcre2_set_match_limit(state_->match_context, kPcre2MatchLimit);
@@ -136,23 +180,79 @@ Scanner::Scanner(std::shared_ptr<const Engine> engine, ScanLimits limits)
 
 Scanner::~Scanner() = default;
 
+size_t ScanMemo::bytes() const {
+  return sizeof(ScanMemo) + ends_.capacity() * sizeof(StageOneEnd) +
+         searches_.capacity() * sizeof(Search);
+}
+
 namespace {
+
+// Maps stretches of an edited buffer to the same bytes in the buffer it was made from.
+class CopyMap {
+ public:
+  explicit CopyMap(std::span<const CopiedRange> copies) : copies_(copies) {}
+
+  // Whether `copies` fit buffers of these sizes, in order and without overlaps.
+  static bool Valid(std::span<const CopiedRange> copies, size_t size, size_t base_size) {
+    size_t next = 0;
+    for (const CopiedRange& c : copies) {
+      if (c.to < next || c.length > size - std::min(size, c.to) || c.to > size ||
+          c.from > base_size || c.length > base_size - c.from) {
+        return false;
+      }
+      next = c.to + c.length;
+    }
+    return true;
+  }
+
+  // When [lo, hi) lies inside one copied range: what to add to an offset to get the base's.
+  std::optional<ptrdiff_t> ShiftFor(size_t lo, size_t hi) const {
+    auto it = std::upper_bound(copies_.begin(), copies_.end(), lo,
+                               [](size_t at, const CopiedRange& c) { return at < c.to; });
+    if (it == copies_.begin()) return std::nullopt;
+    const CopiedRange& c = *std::prev(it);
+    if (hi > c.to + c.length) return std::nullopt;
+    return static_cast<ptrdiff_t>(c.from) - static_cast<ptrdiff_t>(c.to);
+  }
+
+ private:
+  std::span<const CopiedRange> copies_;
+};
+
+size_t Shifted(size_t offset, ptrdiff_t shift) {
+  return static_cast<size_t>(static_cast<ptrdiff_t>(offset) + shift);
+}
+
+// The searches an earlier buffer's scan made, and how to find them from the edited buffer.
+struct EarlierSearches {
+  const CopyMap* map = nullptr;
+  std::span<const ScanMemo::Search> searches;  // of one rule, ascending `from`
+};
 
 // Stage two for one rule: confirms its candidate ends (ascending) with PCRE2.
 //
 // Each search starts no earlier than where the previous one stopped and at most the rule's
 // max_match_length before the candidate, and the subject ends at most max_match_length after
 // it, so the work per candidate is bounded and a buffer dense with candidates stays linear.
+//
+// A search's outcome depends only on the bytes from `lookbehind` before its start to the end
+// of its subject. When those bytes were copied unchanged from an earlier buffer whose scan
+// made the same search, its outcome is taken from there instead of running PCRE2 again.
 class Confirmer {
  public:
   Confirmer(std::string_view data, const Rule& rule, uint32_t rule_index, pcre2_code* program,
-            pcre2_match_data* match_data, pcre2_match_context* context)
+            size_t lookbehind, pcre2_match_data* match_data, pcre2_match_context* context)
       : data_(data),
         rule_(rule),
         rule_index_(rule_index),
         program_(program),
+        lookbehind_(lookbehind),
         match_data_(match_data),
         context_(context) {}
+
+  void Reuse(EarlierSearches earlier) { earlier_ = earlier; }
+  void Count(ScannerCounters* counters) { counters_ = counters; }
+  void Record(std::vector<ScanMemo::Search>* searches) { record_ = searches; }
 
   // Returns false when PCRE2 hit its match or depth limit on this rule.
   bool Confirm(size_t candidate_end, std::vector<Match>* out) {
@@ -160,20 +260,18 @@ class Confirmer {
     while (candidate_end > scan_pos_) {
       size_t from = std::max(scan_pos_, candidate_end > window ? candidate_end - window : 0);
       size_t subject_end = std::min(data_.size(), candidate_end + window);
-      int rc = pcre2_match(program_, reinterpret_cast<PCRE2_SPTR>(data_.data()), subject_end, from,
-                           0, match_data_, context_);
-      if (rc < 0) {
+      ScanMemo::Search found = Search(from, subject_end);
+      if (record_ != nullptr) record_->push_back(found);
+      if (found.kind != ScanMemo::Search::kMatch) {
         scan_pos_ = candidate_end;
-        return rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL;
+        return found.kind == ScanMemo::Search::kNoMatch;
       }
-      PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match_data_);
       Match match;
       match.rule_index = rule_index_;
-      match.start = ovector[0];
-      match.end = ovector[1];
-      bool has_group = rc >= 2 && ovector[2] != PCRE2_UNSET && ovector[3] > ovector[2];
-      match.value_start = has_group ? ovector[2] : match.start;
-      match.value_end = has_group ? ovector[3] : match.end;
+      match.start = found.start;
+      match.end = found.end;
+      match.value_start = found.value_start;
+      match.value_end = found.value_end;
       scan_pos_ = std::max(match.end, match.start + 1);
       if (match.value_end > match.value_start && Accepts(rule_, data_, &match))
         out->push_back(match);
@@ -182,12 +280,69 @@ class Confirmer {
   }
 
  private:
+  ScanMemo::Search Search(size_t from, size_t subject_end) {
+    if (std::optional<ScanMemo::Search> earlier = Earlier(from, subject_end)) {
+      ++counters_->searches_reused;
+      return *earlier;
+    }
+    ++counters_->searches_run;
+    ScanMemo::Search found;
+    found.rule_index = rule_index_;
+    found.from = from;
+    found.subject_end = subject_end;
+    int rc = pcre2_match(program_, reinterpret_cast<PCRE2_SPTR>(data_.data()), subject_end, from, 0,
+                         match_data_, context_);
+    if (rc < 0) {
+      bool no_match = rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL;
+      found.kind = no_match ? ScanMemo::Search::kNoMatch : ScanMemo::Search::kOverLimit;
+      return found;
+    }
+    PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match_data_);
+    found.kind = ScanMemo::Search::kMatch;
+    found.start = ovector[0];
+    found.end = ovector[1];
+    bool has_group = rc >= 2 && ovector[2] != PCRE2_UNSET && ovector[3] > ovector[2];
+    found.value_start = has_group ? ovector[2] : found.start;
+    found.value_end = has_group ? ovector[3] : found.end;
+    return found;
+  }
+
+  // The same search in the earlier buffer, moved to this one; nullopt when there is none.
+  std::optional<ScanMemo::Search> Earlier(size_t from, size_t subject_end) const {
+    if (earlier_.map == nullptr || earlier_.searches.empty() || from < lookbehind_) {
+      return std::nullopt;
+    }
+    std::optional<ptrdiff_t> shift = earlier_.map->ShiftFor(from - lookbehind_, subject_end);
+    if (!shift) return std::nullopt;
+    size_t base_from = Shifted(from, *shift);
+    auto it = std::lower_bound(earlier_.searches.begin(), earlier_.searches.end(), base_from,
+                               [](const ScanMemo::Search& s, size_t at) { return s.from < at; });
+    if (it == earlier_.searches.end() || it->from != base_from ||
+        it->subject_end != Shifted(subject_end, *shift)) {
+      return std::nullopt;
+    }
+    ScanMemo::Search found = *it;
+    found.from = from;
+    found.subject_end = subject_end;
+    if (found.kind == ScanMemo::Search::kMatch) {
+      found.start = Shifted(found.start, -*shift);
+      found.end = Shifted(found.end, -*shift);
+      found.value_start = Shifted(found.value_start, -*shift);
+      found.value_end = Shifted(found.value_end, -*shift);
+    }
+    return found;
+  }
+
   std::string_view data_;
   const Rule& rule_;
   uint32_t rule_index_;
   pcre2_code* program_;
+  size_t lookbehind_;
   pcre2_match_data* match_data_;
   pcre2_match_context* context_;
+  EarlierSearches earlier_;
+  std::vector<ScanMemo::Search>* record_ = nullptr;
+  ScannerCounters* counters_ = nullptr;
   size_t scan_pos_ = 0;
 };
 
@@ -218,35 +373,185 @@ void DeduplicateSameValue(const RuleSet& rules, std::vector<Match>* matches) {
   matches->erase(std::unique(matches->begin(), matches->end(), same_value), matches->end());
 }
 
+// Hyperscan's cost per call (about half a microsecond) outweighs scanning a few hundred bytes:
+// a copied range whose inside is shorter than this is scanned with the edits around it.
+constexpr size_t kMinTrustedEnds = 256;
+
+// The ends (inclusive) inside copied range `c` that come from the earlier buffer: those where
+// a narrow match of up to `reach` bytes before the end, with its context, lies in the copy.
+// Offsets in the edited buffer; nullopt when the copy is too short to be worth it.
+std::optional<std::pair<size_t, size_t>> TrustedEnds(const CopiedRange& c, size_t reach) {
+  if (c.length < reach + kAssertionContext + kMinTrustedEnds) return std::nullopt;
+  return std::pair<size_t, size_t>{c.to + reach, c.to + c.length - kAssertionContext};
+}
+
+// The ends (inclusive) of the stretches of an edited buffer whose narrow-rule ends must be
+// found by scanning: all those TrustedEnds leaves out (ends run from 1 to size).
+std::vector<std::pair<size_t, size_t>> EditedEnds(std::span<const CopiedRange> copies, size_t size,
+                                                  size_t reach) {
+  std::vector<std::pair<size_t, size_t>> edited;
+  size_t next = 1;  // the first end not yet placed
+  for (const CopiedRange& c : copies) {
+    std::optional<std::pair<size_t, size_t>> trusted = TrustedEnds(c, reach);
+    if (!trusted) continue;
+    if (next < trusted->first) edited.push_back({next, trusted->first - 1});
+    next = trusted->second + 1;
+  }
+  if (next <= size) edited.push_back({next, size});
+  return edited;
+}
+
 }  // namespace
 
-Result<BufferMatches> Scanner::Scan(std::string_view data) {
-  BufferMatches result;
+// How one buffer is scanned: from scratch, or from an earlier buffer's memo.
+struct Scanner::Plan {
+  const ScanMemo* base = nullptr;  // null: from scratch
+  std::span<const CopiedRange> copies;
+};
+
+bool Scanner::FindCandidates(std::string_view data, const Plan& plan, ScanMemo* memo,
+                             bool* truncated, std::string* error) {
   const Engine::Compiled& compiled = engine_->compiled();
-  if (state_->scratch == nullptr || state_->match_data == nullptr) {
-    return Status::Error("cannot allocate scanner memory");
-  }
   std::vector<Candidate>& candidates = state_->candidates;
   candidates.clear();
   state_->per_rule.assign(engine_->rules().size(), RuleCandidates{});
   HyperscanContext context{&candidates, &state_->per_rule, &engine_->rules(),
                            limits_.max_candidates, limits_.max_candidates_per_rule};
-  // Hyperscan takes 32-bit lengths; callers cap buffers well below that (--max-file-size).
-  hs_error_t status = hs_scan(compiled.database, data.data(), static_cast<unsigned>(data.size()), 0,
-                              state_->scratch, OnHyperscanMatch, &context);
-  if (status != HS_SUCCESS && status != HS_SCAN_TERMINATED) {
-    return Status::Error("Hyperscan scan failed (error " + std::to_string(status) + ")");
+  auto run = [&](const hs_database_t* database, size_t begin, size_t end) -> hs_error_t {
+    if (database == compiled.narrow) counters_.narrow_bytes += end - begin;
+    // Hyperscan takes 32-bit lengths; callers cap buffers well below that (--max-file-size).
+    return hs_scan(database, data.data() + begin, static_cast<unsigned>(end - begin), 0,
+                   state_->scratch, OnHyperscanMatch, &context);
+  };
+  auto failed = [&](hs_error_t status) {
+    if (status == HS_SUCCESS || status == HS_SCAN_TERMINATED) return false;
+    *error = "Hyperscan scan failed (error " + std::to_string(status) + ")";
+    return true;
+  };
+  std::vector<ScanMemo::StageOneEnd>* record = memo != nullptr ? &memo->ends_ : nullptr;
+  hs_error_t status = HS_SUCCESS;
+  if (compiled.narrow != nullptr && plan.base == nullptr) {
+    context.raw = record;
+    context.raw_limit = kMemoMaxEnds;
+    status = run(compiled.narrow, 0, data.size());
+    if (failed(status)) return false;
+    context.raw = nullptr;
+  } else if (compiled.narrow != nullptr) {
+    // Narrow ends inside copied ranges come from the base; the rest are found by scanning the
+    // edited stretches with enough bytes around them for any narrow match and its context.
+    std::vector<ScanMemo::StageOneEnd>& gathered = state_->gathered;
+    gathered.clear();
+    const size_t reach = compiled.narrow_width + kAssertionContext;
+    const std::vector<ScanMemo::StageOneEnd>& earlier = plan.base->ends_;
+    for (const CopiedRange& c : plan.copies) {
+      std::optional<std::pair<size_t, size_t>> trusted = TrustedEnds(c, reach);
+      if (!trusted) continue;
+      size_t first = trusted->first - c.to + c.from, last = trusted->second - c.to + c.from;
+      auto it =
+          std::lower_bound(earlier.begin(), earlier.end(), first,
+                           [](const ScanMemo::StageOneEnd& e, size_t at) { return e.end < at; });
+      for (; it != earlier.end() && it->end <= last; ++it) {
+        gathered.push_back({it->rule_index, it->end - c.from + c.to});
+      }
+    }
+    context.gather_only = true;
+    context.raw = &gathered;
+    context.raw_limit = limits_.max_candidates;
+    for (auto [lo, hi] : EditedEnds(plan.copies, data.size(), reach)) {
+      size_t begin = lo > reach ? lo - reach : 0;
+      size_t end = std::min(data.size(), hi + kAssertionContext);
+      context.shift = begin;
+      context.lo = lo;
+      context.hi = hi;
+      if (failed(run(compiled.narrow, begin, end))) return false;
+      if (context.raw_overflow) break;
+    }
+    if (context.raw_overflow) {
+      *truncated = true;  // too dense to gather: the caller scans from scratch
+      return true;
+    }
+    context.gather_only = false;
+    context.raw = nullptr;
+    context.shift = 0;
+    std::sort(gathered.begin(), gathered.end(), [](const auto& a, const auto& b) {
+      return a.end != b.end ? a.end < b.end : a.rule_index < b.rule_index;
+    });
+    for (const ScanMemo::StageOneEnd& e : gathered) {
+      if (!Offer(&context, e.rule_index, e.end)) {
+        status = HS_SCAN_TERMINATED;
+        break;
+      }
+    }
+    if (record != nullptr && gathered.size() <= kMemoMaxEnds) {
+      record->assign(gathered.begin(), gathered.end());
+    } else if (record != nullptr) {
+      context.raw_overflow = true;
+    }
+  }
+  if (compiled.wide != nullptr && status != HS_SCAN_TERMINATED) {
+    status = run(compiled.wide, 0, data.size());
+    if (failed(status)) return false;
   }
   if (status == HS_SUCCESS) KeepPendingEnds(&context);
-  result.truncated = context.truncated;
+  *truncated = context.truncated;
+  if (memo != nullptr && context.raw_overflow) memo->complete_ = false;
+  return true;
+}
 
+Result<BufferMatches> Scanner::Scan(std::string_view data, const ScanReuse& reuse) {
+  BufferMatches result;
+  const Engine::Compiled& compiled = engine_->compiled();
+  if (state_->scratch_failed || state_->match_data == nullptr) {
+    return Status::Error("cannot allocate scanner memory");
+  }
+  Plan plan;
+  if (reuse.base != nullptr && reuse.base->complete_ &&
+      CopyMap::Valid(reuse.copies, data.size(), reuse.base->size_)) {
+    plan.base = reuse.base;
+    plan.copies = reuse.copies;
+  }
+  ScanMemo* memo = reuse.memo;
+  if (memo != nullptr) {
+    memo->ends_.clear();
+    memo->searches_.clear();
+    memo->size_ = data.size();
+    memo->complete_ = true;
+  }
+  std::string error;
+  if (!FindCandidates(data, plan, memo, &result.truncated, &error)) return Status::Error(error);
+  if (plan.base != nullptr && !result.truncated) ++counters_.scans_from_memo;
+  if (result.truncated && plan.base != nullptr) {
+    // Limits apply in the order a scan from scratch meets candidates: scan from scratch.
+    return Scan(data, ScanReuse{nullptr, {}, memo});
+  }
+  counters_.bytes += data.size();
+  if (memo != nullptr && result.truncated) memo->complete_ = false;
+
+  std::vector<Candidate>& candidates = state_->candidates;
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   const RuleSet& rules = engine_->rules();
+  CopyMap map(plan.copies);
+  std::span<const ScanMemo::Search> earlier;
+  if (plan.base != nullptr) earlier = plan.base->searches_;
   for (size_t i = 0; i < candidates.size();) {
     uint32_t rule_index = candidates[i].rule_index;
     Confirmer confirmer(data, rules.at(rule_index), rule_index, compiled.programs[rule_index].get(),
-                        state_->match_data, state_->match_context);
+                        compiled.lookbehind[rule_index], state_->match_data, state_->match_context);
+    confirmer.Count(&counters_);
+    if (plan.base != nullptr) {
+      auto [first, last] =
+          std::equal_range(earlier.begin(), earlier.end(), ScanMemo::Search{rule_index},
+                           [](const ScanMemo::Search& a, const ScanMemo::Search& b) {
+                             return a.rule_index < b.rule_index;
+                           });
+      confirmer.Reuse({&map, std::span<const ScanMemo::Search>(first, last)});
+    }
+    if (memo != nullptr && memo->searches_.size() < kMemoMaxSearches) {
+      confirmer.Record(&memo->searches_);
+    } else if (memo != nullptr) {
+      memo->complete_ = false;
+    }
     bool within_limits = true;
     for (; i < candidates.size() && candidates[i].rule_index == rule_index; ++i) {
       within_limits = confirmer.Confirm(candidates[i].end, &result.matches) && within_limits;
@@ -254,6 +559,7 @@ Result<BufferMatches> Scanner::Scan(std::string_view data) {
     if (!within_limits) result.rules_over_limit.push_back(rule_index);
     if (result.matches.size() > limits_.max_matches) {
       result.truncated = true;
+      if (memo != nullptr) memo->complete_ = false;  // the later rules' searches are missing
       break;
     }
   }

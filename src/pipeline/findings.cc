@@ -282,8 +282,9 @@ Finding BaseFinding(const Rule& rule, const Located& at, const std::string& path
 
 }  // namespace
 
-Result<TextScan> ScanText(Scanner& scanner, std::string_view* text, std::string* storage) {
-  Result<BufferMatches> matches = scanner.Scan(*text);
+Result<TextScan> ScanText(Scanner& scanner, std::string_view* text, std::string* storage,
+                          const ScanReuse& reuse) {
+  Result<BufferMatches> matches = scanner.Scan(*text, reuse);
   if (matches.ok() && !matches->matches.empty() && !IsValidUtf8(*text)) {
     *storage = Latin1ToUtf8(*text);
     *text = *storage;
@@ -381,9 +382,9 @@ FileFindings MakeFindings(const RuleSet& rules, std::string_view data, const Tex
 
 FileFindings FindInText(Scanner& scanner, std::string_view text, const std::string& path,
                         const Policy& policy, const FingerprintKey& key,
-                        std::vector<ScanError>* errors) {
+                        std::vector<ScanError>* errors, const ScanReuse& reuse) {
   std::string converted;
-  Result<TextScan> scan = ScanText(scanner, &text, &converted);
+  Result<TextScan> scan = ScanText(scanner, &text, &converted, reuse);
   if (!scan.ok()) {
     errors->push_back({path, scan.status().message()});
     return {};

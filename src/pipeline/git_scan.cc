@@ -3,18 +3,71 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <list>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 
 #include "leaksweep/core/version.h"
+#include "leaksweep/input/pack_reader.h"
 #include "leaksweep/match/scanner.h"
 
 namespace leaksweep {
 namespace {
 
-// Blobs a worker takes at a time, in pack order.
+// Blobs a worker takes at least at a time, in read order, ending where a delta family ends.
 constexpr size_t kReadChunk = 64;
+// Per worker: the scan memos of recent blobs, for the deltas on them that come next.
+constexpr size_t kMemoCacheBytes = size_t{64} << 20;
+
+// A worker's scan memos by pack key, least recently used evicted first, under a byte budget.
+class MemoCache {
+ public:
+  const ScanMemo* Find(ObjectKey key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    entries_.splice(entries_.begin(), entries_, it->second);
+    return &it->second->memo;
+  }
+
+  void Insert(ObjectKey key, ScanMemo memo) {
+    if (index_.count(key) != 0) return;
+    bytes_ += memo.bytes();
+    entries_.push_front({key, std::move(memo)});
+    index_[key] = entries_.begin();
+    while (bytes_ > kMemoCacheBytes && entries_.size() > 1) {
+      bytes_ -= entries_.back().memo.bytes();
+      index_.erase(entries_.back().key);
+      entries_.pop_back();
+    }
+  }
+
+ private:
+  struct Entry {
+    ObjectKey key;
+    ScanMemo memo;
+  };
+  std::list<Entry> entries_;  // most recently used first
+  std::unordered_map<ObjectKey, std::list<Entry>::iterator> index_;
+  size_t bytes_ = 0;
+};
+
+// Chunks of the read order for the workers: [starts[i], starts[i + 1]), each at least
+// kReadChunk blobs and made of whole delta families, so each blob's base (and its memo) is in
+// the same worker.
+std::vector<size_t> ChunkStarts(const GitInventory& inventory) {
+  const size_t total = inventory.read_order.size();
+  std::vector<size_t> starts{0};
+  if (inventory.read_families.empty()) {
+    for (size_t at = kReadChunk; at < total; at += kReadChunk) starts.push_back(at);
+  } else {
+    for (uint32_t family : inventory.read_families) {
+      if (family >= starts.back() + kReadChunk) starts.push_back(family);
+    }
+  }
+  starts.push_back(total);
+  return starts;
+}
 
 // What reports call a blob: its path where it was introduced, or its id when no ref reaches it.
 std::string DisplayPath(const BlobOrigin& blob) {
@@ -54,9 +107,19 @@ GitProvenance ProvenanceOf(const GitInventory& inventory, const BlobOrigin& blob
   return provenance;
 }
 
+// What a worker keeps between blobs.
+struct Worker {
+  GitBlobReader& reader;
+  Scanner& scanner;
+  MemoCache* memos;  // null: no reuse
+  std::string storage;
+};
+
 TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
-                    const GitScanOptions& options, GitBlobReader& reader, Scanner& scanner,
-                    const Policy& policy, const FingerprintKey& key, std::string* storage) {
+                    const GitScanOptions& options, Worker& worker, const Policy& policy,
+                    const FingerprintKey& key) {
+  GitBlobReader& reader = worker.reader;
+  Scanner& scanner = worker.scanner;
   TextResult result;
   std::string path = DisplayPath(blob);
   Result<uint64_t> size = reader.Size(blob.id);
@@ -68,19 +131,32 @@ TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
     result.skipped = SkippedFile{path, SkipReason::kTooLarge};
     return result;
   }
-  Result<std::string_view> bytes = reader.Read(blob.id, storage);
+  Result<std::string_view> bytes = reader.Read(blob.id, &worker.storage);
   if (!bytes.ok()) {
     result.errors.push_back({blob.id.Hex(), bytes.status().message()});
     return result;
   }
-  ReadResult text = PrepareText(bytes.value(), options.read, storage);
+  GitBlobReader::ReadSource source = reader.LastRead();
+  ReadResult text = PrepareText(bytes.value(), options.read, &worker.storage);
   if (text.outcome == ReadOutcome::kSkipped) {
     result.skipped = SkippedFile{path, text.skip_reason};
     return result;
   }
   result.scanned = true;
   result.bytes = text.text.size();
-  result.findings = FindInText(scanner, text.text, path, policy, key, &result.errors);
+  // A memo describes the blob's own bytes: none when they were converted (UTF-16) first.
+  bool as_stored = text.text.data() == bytes->data() && text.text.size() == bytes->size();
+  ScanMemo memo;
+  ScanReuse reuse;
+  if (worker.memos != nullptr && as_stored && source.key != kNoObjectKey) {
+    if (source.delta != nullptr) {
+      reuse.base = worker.memos->Find(source.delta->base);
+      reuse.copies = source.delta->copies;
+    }
+    reuse.memo = &memo;
+  }
+  result.findings = FindInText(scanner, text.text, path, policy, key, &result.errors, reuse);
+  if (reuse.memo != nullptr && memo.usable()) worker.memos->Insert(source.key, std::move(memo));
   if (result.findings.findings.empty()) return result;
   GitProvenance provenance = ProvenanceOf(inventory, blob, scanner);
   for (Finding& finding : result.findings.findings) finding.git = provenance;
@@ -170,6 +246,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   const std::vector<BlobOrigin>& blobs = inventory->blobs;
 
   std::vector<TextResult> results(blobs.size());
+  const std::vector<size_t> chunk_starts = ChunkStarts(inventory.value());
   std::atomic<size_t> next{0}, done{0};
   std::atomic<uint64_t> bytes_done{0};
   std::atomic<size_t> workers_finished{0};
@@ -184,16 +261,17 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
         return;
       }
       Scanner scanner(engine);
-      std::string storage;
-      // Contiguous chunks of the pack order: each worker's reads stay local, so the delta
-      // bases it needs are still in its cache. Results land by blob index, in report order.
+      MemoCache memos;
+      Worker worker{*reader.value(), scanner, options.reuse_deltas ? &memos : nullptr, {}};
+      // Chunks of whole delta families in read order: each worker's reads stay local, so the
+      // delta bases it needs are still in its cache, and so are their scan memos. Results land
+      // by blob index, in report order.
       const std::vector<uint32_t>& order = inventory->read_order;
-      for (size_t chunk = next.fetch_add(kReadChunk); chunk < order.size() && !stopped();
-           chunk = next.fetch_add(kReadChunk)) {
-        for (size_t k = chunk; k < std::min(order.size(), chunk + kReadChunk) && !stopped(); ++k) {
+      for (size_t chunk = next.fetch_add(1); chunk + 1 < chunk_starts.size() && !stopped();
+           chunk = next.fetch_add(1)) {
+        for (size_t k = chunk_starts[chunk]; k < chunk_starts[chunk + 1] && !stopped(); ++k) {
           size_t i = order[k];
-          results[i] = ScanBlob(inventory.value(), blobs[i], options, *reader.value(), scanner,
-                                policy, key, &storage);
+          results[i] = ScanBlob(inventory.value(), blobs[i], options, worker, policy, key);
           bytes_done += results[i].bytes;
           ++done;
         }

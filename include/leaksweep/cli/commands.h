@@ -66,6 +66,7 @@ class GitCommand {
   std::string since_commit_;
   bool all_objects_ = false;
   bool scan_messages_ = false;
+  bool no_delta_reuse_ = false;
 };
 
 class RulesCommand {

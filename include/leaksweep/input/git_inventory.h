@@ -28,6 +28,8 @@
 
 namespace leaksweep {
 
+struct DeltaOrigin;  // pack_reader.h
+
 // A git object id (SHA-1).
 struct GitOid {
   std::array<uint8_t, 20> bytes{};
@@ -69,6 +71,9 @@ struct GitInventory {
   // Indexes into `blobs` in the order that reads them fastest (PackReader::ReadOrder): a
   // delta's base was just read and is still cached.
   std::vector<uint32_t> read_order;
+  // Positions in read_order where a delta family begins: a worker that takes whole families
+  // has each blob's base at hand (and what it learnt scanning it).
+  std::vector<uint32_t> read_families;
   bool shallow = false;
   bool empty = false;             // no commits at all
   std::vector<ScanError> errors;  // objects that could not be read; enumeration went on
@@ -108,6 +113,14 @@ class GitBlobReader {
   Result<std::string_view> Read(const GitOid& id, std::string* storage);
   // The blob's size without reading it (from its header), for the size limit.
   Result<uint64_t> Size(const GitOid& id);
+
+  // Where the last Read() came from: its pack key (kNoObjectKey when loose) and, when it was
+  // rebuilt from a delta on another packed object, that delta (valid until the next Read()).
+  struct ReadSource {
+    uint64_t key = UINT64_MAX;
+    const DeltaOrigin* delta = nullptr;
+  };
+  ReadSource LastRead() const;
 
  private:
   struct Handles;

@@ -56,7 +56,8 @@ class ObjectStore {
   std::vector<GitOid> FindPrefix(const GitOid& prefix, size_t hex_digits, size_t limit);
 
   // See PackReader::ReadOrder.
-  std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids);
+  std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids,
+                                  std::vector<uint32_t>* family_starts = nullptr);
   const PackReader& packs() const { return *packs_; }
 
  private:

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "leaksweep/core/copied_range.h"
 #include "leaksweep/core/status.h"
 #include "leaksweep/input/git_inventory.h"
 
@@ -39,9 +40,26 @@ namespace leaksweep {
 
 enum class GitObjectType : uint8_t { kCommit = 1, kTree = 2, kBlob = 3, kTag = 4 };
 
+// Names a packed object (its pack and offset) for as long as the reader is open.
+using ObjectKey = uint64_t;
+inline constexpr ObjectKey kNoObjectKey = UINT64_MAX;
+
+// How an object read was rebuilt from a delta on another packed object, for reusing work done
+// on that base: the object's bytes [to, to + length) of each range are the base's bytes
+// [from, from + length). Ranges are in order of `to`, adjacent ones merged; the bytes between
+// them are the delta's own inserts.
+struct DeltaOrigin {
+  ObjectKey base = kNoObjectKey;
+  std::vector<CopiedRange> copies;
+};
+
 struct PackObject {
   GitObjectType type = GitObjectType::kBlob;
-  std::string_view data;  // owned by the reader: valid until its next Read()
+  std::string_view data;         // owned by the reader: valid until its next Read()
+  ObjectKey key = kNoObjectKey;  // kNoObjectKey: not from a pack
+  // Set when this Read() applied the object's delta to a packed base (not when the object came
+  // whole from the cache or its base is outside the packs); valid until the next Read().
+  const DeltaOrigin* delta = nullptr;
 };
 
 struct PackObjectHeader {
@@ -88,8 +106,11 @@ class PackReader {
   // object after its base (depth first), families in pack order; ids in no pack last, in the
   // order given. Pack order is not always as good: a pack a server made (or an old repack)
   // may put a delta gigabytes after its base, beyond any cache. Parses every entry's header
-  // (nothing is inflated): about 0.3 s for a pack of 500,000 objects.
-  std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids);
+  // (nothing is inflated): about 0.3 s for a pack of 500,000 objects. With `family_starts`,
+  // also lists the positions in the order where a delta family begins (an id in no pack is a
+  // family of its own): work split at those positions keeps each object with its base.
+  std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids,
+                                  std::vector<uint32_t>* family_starts = nullptr);
 
   // Calls `visit` with every id of every pack's index, pack by pack in index order (an id in
   // two packs comes twice).

@@ -61,8 +61,10 @@ struct TextScan {
 // checked for UTF-8 — one that is not is read as Latin-1 into `*storage`, `*text` is pointed at
 // it and it is scanned again, since reports need UTF-8 and positions count characters. Then the
 // values of decoder rules are decoded and their line, with the decoded text in place of the
-// encoded one, is scanned too (one level deep).
-Result<TextScan> ScanText(Scanner& scanner, std::string_view* text, std::string* storage);
+// encoded one, is scanned too (one level deep). `reuse` applies to the first scan, of the bytes
+// as they are (see ScanReuse).
+Result<TextScan> ScanText(Scanner& scanner, std::string_view* text, std::string* storage,
+                          const ScanReuse& reuse = {});
 
 struct FileFindings {
   std::vector<Finding> findings;  // sorted by position, then rule id
@@ -94,7 +96,7 @@ void MarkIncomplete(ScanSummary* summary);
 // match limit) are appended to `errors` under `path`; they never hold scanned content.
 FileFindings FindInText(Scanner& scanner, std::string_view text, const std::string& path,
                         const Policy& policy, const FingerprintKey& key,
-                        std::vector<ScanError>* errors);
+                        std::vector<ScanError>* errors, const ScanReuse& reuse = {});
 
 }  // namespace leaksweep
 

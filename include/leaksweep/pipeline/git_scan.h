@@ -32,6 +32,10 @@ struct GitScanOptions {
   // One finding per (rule, value), listing its other locations, so that a key committed in 300
   // commits is one thing to fix. Off: every location is a finding of its own (JSONL).
   bool group_by_value = true;
+  // Most blobs in a history are an earlier version with a few lines changed, stored as a delta
+  // on it: the scan of such a blob reuses the work done on its base wherever the delta copied
+  // the base unchanged (results are the same; see ScanReuse). Off: every blob from scratch.
+  bool reuse_deltas = true;
 };
 
 // Returns the summary, or an error when the repository cannot be opened. Unreadable objects are
