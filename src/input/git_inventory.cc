@@ -401,18 +401,18 @@ class Enumerator {
   // Reads tree `id` (at `where`, for messages) into `raw`; false, with the error recorded and
   // `raw` empty, when it cannot be read or is not a tree.
   bool ReadTree(const GitOid& id, const std::string& where, std::string* raw) {
-    std::string place = "cannot read tree '" + where + "': ";
+    auto place = [&where] { return "cannot read tree '" + where + "': "; };  // errors only
     Result<std::optional<PackObject>> object = store_->Read(id);
     if (!object.ok()) {
-      Error(id.Hex(), place + object.status().message());
+      Error(id.Hex(), place() + object.status().message());
       return false;
     }
     if (!object->has_value()) {
-      Error(id.Hex(), place + "object not found");
+      Error(id.Hex(), place() + "object not found");
       return false;
     }
     if (object.value()->type != GitObjectType::kTree) {
-      Error(id.Hex(), place + "not a tree");
+      Error(id.Hex(), place() + "not a tree");
       return false;
     }
     raw->assign(object.value()->data);
