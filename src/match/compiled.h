@@ -27,6 +27,9 @@ struct Engine::Compiled {
   std::vector<Pcre2Code> programs;  // stage two: one per rule, JIT-compiled when possible
   // Per rule: how many bytes before a search's start PCRE2 may look at (lookbehinds, \b, ^).
   std::vector<size_t> lookbehind;
+  // Per rule: how far stage two searches either side of a candidate. max_match_length, or the
+  // longest match the rule's pattern can make when Hyperscan can tell and that is shorter.
+  std::vector<size_t> window;
   uint32_t max_capture_count = 0;
 
   Compiled() = default;

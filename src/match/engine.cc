@@ -1,6 +1,9 @@
 #include "leaksweep/match/engine.h"
 
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
+#include <optional>
 
 #include "cache.h"
 #include "compiled.h"
@@ -35,10 +38,31 @@ Status CompileConfirmers(const RuleSet& rules, Engine::Compiled* compiled) {
   return Status::Ok();
 }
 
-// Which rules are narrow (see Compiled), and the longest narrow match. A pattern Hyperscan
+// The longest match `pattern` can make, per Hyperscan; nullopt when unbounded or when Hyperscan
+// cannot analyse it (PCRE2-only syntax such as lookarounds).
+std::optional<unsigned> MaxWidth(const std::string& pattern) {
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_expression_info(pattern.c_str(), kHyperscanFlags, &info, &error) != HS_SUCCESS) {
+    hs_free_compile_error(error);
+    return std::nullopt;
+  }
+  unsigned width = info->max_width;
+  std::free(info);  // allocated with Hyperscan's default allocator (malloc)
+  if (width == UINT_MAX) return std::nullopt;
+  return width;
+}
+
+// Each rule's stage-two window, which rules are narrow (see Compiled), and the longest narrow
+// stage-one match. A pattern Hyperscan
 // cannot analyse counts as wide; compiling it reports the error.
 void ClassifyWidths(const RuleSet& rules, Engine::Compiled* compiled) {
   compiled->is_narrow.assign(rules.size(), false);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    std::optional<unsigned> width = MaxWidth(rules.at(i).pattern);
+    compiled->window.push_back(
+        std::min<size_t>(rules.at(i).max_match_length, width ? std::max(*width, 1u) : SIZE_MAX));
+  }
   for (size_t i = 0; i < rules.size(); ++i) {
     hs_expr_info_t* info = nullptr;
     hs_compile_error_t* error = nullptr;

@@ -15,16 +15,19 @@ namespace {
 constexpr uint32_t kPcre2MatchLimit = 1'000'000;
 constexpr uint32_t kPcre2DepthLimit = 10'000;
 
+// A kept stage-one end, standing also for the ends thinning dropped before it, from `first`.
 struct Candidate {
   uint32_t rule_index;
   size_t end;
+  size_t first;  // the earliest end it stands for (== end when it stands for itself only)
   auto operator<=>(const Candidate&) const = default;
 };
 
 // What stage one keeps per rule while Hyperscan runs.
 struct RuleCandidates {
-  size_t last_kept = 0;  // the latest end kept
-  size_t pending = 0;    // the latest end dropped since then (0: none)
+  size_t last_kept = 0;      // the latest end kept
+  size_t pending = 0;        // the latest end dropped since then (0: none)
+  size_t pending_first = 0;  // the earliest end dropped since then
   size_t kept = 0;
 };
 
@@ -54,8 +57,9 @@ struct HyperscanContext {
   size_t shift = 0, lo = 0, hi = 0;
 };
 
-// Adds candidate `end` of `rule`; false when the candidate cap is reached.
-bool Keep(HyperscanContext* ctx, RuleCandidates& rule, unsigned int id, size_t end) {
+// Adds candidate `end` (standing for the ends from `first`) of `rule`; false when the candidate
+// cap is reached.
+bool Keep(HyperscanContext* ctx, RuleCandidates& rule, unsigned int id, size_t end, size_t first) {
   if (rule.kept >= ctx->per_rule_limit) {
     ctx->truncated = true;
     return true;  // this rule is past its own cap; the others go on
@@ -66,28 +70,31 @@ bool Keep(HyperscanContext* ctx, RuleCandidates& rule, unsigned int id, size_t e
   }
   rule.last_kept = end;
   ++rule.kept;
-  ctx->candidates->push_back({id, end});
+  ctx->candidates->push_back({id, end, first});
   return true;
 }
 
-// Candidates are thinned per rule: of the ends within a quarter window after a kept end, only
-// the last is kept. Stage two searches max_match_length either side of each kept end, so the
-// kept ends still cover every dropped one ([first - window, last + window]), while a dense
-// stretch costs two searches per quarter window instead of one per end. (A pattern ending in a
-// repeated class reports an end at every byte of a long run of it; a prefilter ending in a class
-// of common characters, at most bytes of a line.) Without thinning, each of hundreds of
-// ends re-searched the same text ahead, and one expensive start position there was paid for
-// hundreds of times. Ends of one rule come in ascending order; false stops stage one.
+// Candidates are thinned per rule: of the ends within a quarter of max_match_length after a
+// kept end, only the last is kept, standing for the dropped ones too (its search starts before
+// the first of them), so a dense stretch costs two searches per quarter instead of one per end.
+// (A pattern ending in a repeated class reports an end at every byte of a long run of it; a
+// prefilter ending in a class of common characters, at most bytes of a line.) Without thinning,
+// each of hundreds of ends re-searched the same text ahead, and one expensive start position
+// there was paid for hundreds of times. Ends of one rule come in ascending order; false stops
+// stage one.
 bool Offer(HyperscanContext* ctx, unsigned int id, size_t end) {
   RuleCandidates& rule = (*ctx->per_rule)[id];
   size_t stride = std::max<size_t>(1, ctx->rules->at(id).max_match_length / 4);
   if (rule.kept > 0 && end - rule.last_kept < stride) {
+    if (rule.pending <= rule.last_kept) rule.pending_first = end;
     rule.pending = end;
     return true;
   }
-  if (rule.pending > rule.last_kept && !Keep(ctx, rule, id, rule.pending)) return false;
+  if (rule.pending > rule.last_kept && !Keep(ctx, rule, id, rule.pending, rule.pending_first)) {
+    return false;
+  }
   rule.pending = 0;
-  return Keep(ctx, rule, id, end);
+  return Keep(ctx, rule, id, end, end);
 }
 
 bool Record(HyperscanContext* ctx, unsigned int id, size_t end) {
@@ -115,7 +122,9 @@ int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long
 void KeepPendingEnds(HyperscanContext* ctx) {
   for (unsigned int id = 0; id < ctx->per_rule->size(); ++id) {
     RuleCandidates& rule = (*ctx->per_rule)[id];
-    if (rule.pending > rule.last_kept && !Keep(ctx, rule, id, rule.pending)) return;
+    if (rule.pending > rule.last_kept && !Keep(ctx, rule, id, rule.pending, rule.pending_first)) {
+      return;
+    }
   }
 }
 
@@ -229,11 +238,14 @@ struct EarlierSearches {
   std::span<const ScanMemo::Search> searches;  // of one rule, ascending `from`
 };
 
-// Stage two for one rule: confirms its candidate ends (ascending) with PCRE2.
+// Stage two for one rule: confirms its candidates (ascending) with PCRE2.
 //
 // Each search starts no earlier than where the previous one stopped and at most the rule's
-// max_match_length before the candidate, and the subject ends at most max_match_length after
-// it, so the work per candidate is bounded and a buffer dense with candidates stays linear.
+// window before the first end the candidate stands for, and the subject ends at most the
+// window after the candidate, so the work per candidate is bounded and a buffer dense with
+// candidates stays linear. The window is max_match_length, or the longest match the rule's
+// pattern can make when that is shorter (Engine::Compiled::window): a token rule's searches
+// then cover a few dozen bytes, not two KiB.
 //
 // A search's outcome depends only on the bytes from `lookbehind` before its start to the end
 // of its subject. When those bytes were copied unchanged from an earlier buffer whose scan
@@ -241,12 +253,14 @@ struct EarlierSearches {
 class Confirmer {
  public:
   Confirmer(std::string_view data, const Rule& rule, uint32_t rule_index, pcre2_code* program,
-            size_t lookbehind, pcre2_match_data* match_data, pcre2_match_context* context)
+            size_t lookbehind, size_t window, pcre2_match_data* match_data,
+            pcre2_match_context* context)
       : data_(data),
         rule_(rule),
         rule_index_(rule_index),
         program_(program),
         lookbehind_(lookbehind),
+        window_(window),
         match_data_(match_data),
         context_(context) {}
 
@@ -255,11 +269,11 @@ class Confirmer {
   void Record(std::vector<ScanMemo::Search>* searches) { record_ = searches; }
 
   // Returns false when PCRE2 hit its match or depth limit on this rule.
-  bool Confirm(size_t candidate_end, std::vector<Match>* out) {
-    const size_t window = rule_.max_match_length;
+  bool Confirm(const Candidate& candidate, std::vector<Match>* out) {
+    const size_t candidate_end = candidate.end;
     while (candidate_end > scan_pos_) {
-      size_t from = std::max(scan_pos_, candidate_end > window ? candidate_end - window : 0);
-      size_t subject_end = std::min(data_.size(), candidate_end + window);
+      size_t from = std::max(scan_pos_, candidate.first > window_ ? candidate.first - window_ : 0);
+      size_t subject_end = std::min(data_.size(), candidate_end + window_);
       ScanMemo::Search found = Search(from, subject_end);
       if (record_ != nullptr) record_->push_back(found);
       if (found.kind != ScanMemo::Search::kMatch) {
@@ -338,6 +352,7 @@ class Confirmer {
   uint32_t rule_index_;
   pcre2_code* program_;
   size_t lookbehind_;
+  size_t window_;
   pcre2_match_data* match_data_;
   pcre2_match_context* context_;
   EarlierSearches earlier_;
@@ -537,7 +552,8 @@ Result<BufferMatches> Scanner::Scan(std::string_view data, const ScanReuse& reus
   for (size_t i = 0; i < candidates.size();) {
     uint32_t rule_index = candidates[i].rule_index;
     Confirmer confirmer(data, rules.at(rule_index), rule_index, compiled.programs[rule_index].get(),
-                        compiled.lookbehind[rule_index], state_->match_data, state_->match_context);
+                        compiled.lookbehind[rule_index], compiled.window[rule_index],
+                        state_->match_data, state_->match_context);
     confirmer.Count(&counters_);
     if (plan.base != nullptr) {
       auto [first, last] =
@@ -554,7 +570,7 @@ Result<BufferMatches> Scanner::Scan(std::string_view data, const ScanReuse& reus
     }
     bool within_limits = true;
     for (; i < candidates.size() && candidates[i].rule_index == rule_index; ++i) {
-      within_limits = confirmer.Confirm(candidates[i].end, &result.matches) && within_limits;
+      within_limits = confirmer.Confirm(candidates[i], &result.matches) && within_limits;
     }
     if (!within_limits) result.rules_over_limit.push_back(rule_index);
     if (result.matches.size() > limits_.max_matches) {

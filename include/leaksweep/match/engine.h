@@ -3,8 +3,8 @@
 //
 // Data flow for one buffer (see Scanner):
 //   stage one  Hyperscan, without start-of-match tracking, records (rule, end offset) pairs;
-//   stage two  per rule, PCRE2 confirms candidates in a window that ends shortly after the
-//              candidate's end and starts at most the rule's max_match_length before it, and
+//   stage two  per rule, PCRE2 confirms candidates in a window around the candidate's end (the
+//              rule's max_match_length, or its pattern's longest match when shorter) and
 //              extracts the value (capture group 1). Each byte is searched by a rule's PCRE2
 //              program a bounded number of times, so a buffer dense with candidates stays linear;
 //   then       keywords and validators, then overlapping matches are de-duplicated.
