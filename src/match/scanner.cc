@@ -47,6 +47,7 @@ struct HyperscanContext {
   size_t limit;
   size_t per_rule_limit;
   bool truncated = false;
+  bool stopped = false;  // the candidate cap was reached: stage one is over
   // Raw (unthinned) ends, recorded for a memo or gathered from the edited parts of a buffer.
   std::vector<ScanMemo::StageOneEnd>* raw = nullptr;
   size_t raw_limit = 0;
@@ -115,7 +116,9 @@ int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long
     return Record(ctx, id, end) ? 0 : 1;  // 1 stops the scan
   }
   if (ctx->raw != nullptr && !ctx->raw_overflow) Record(ctx, id, end);
-  return Offer(ctx, id, end) ? 0 : 1;  // 1 stops the scan: the candidate cap is reached
+  if (Offer(ctx, id, end)) return 0;
+  ctx->stopped = true;  // the candidate cap is reached
+  return 1;             // stops the scan
 }
 
 // The last dropped end of each rule, once the scan is over (see Offer).
@@ -424,90 +427,103 @@ struct Scanner::Plan {
   std::span<const CopiedRange> copies;
 };
 
+namespace {
+
+// Runs `database` over data[begin, end) into `context`; false (with `error`) when Hyperscan
+// fails, not when the callback stopped it.
+bool RunHyperscan(const hs_database_t* database, std::string_view data, size_t begin, size_t end,
+                  hs_scratch_t* scratch, HyperscanContext* context, std::string* error) {
+  // Hyperscan takes 32-bit lengths; callers cap buffers well below that (--max-file-size).
+  hs_error_t status = hs_scan(database, data.data() + begin, static_cast<unsigned>(end - begin), 0,
+                              scratch, OnHyperscanMatch, context);
+  if (status == HS_SUCCESS || status == HS_SCAN_TERMINATED) return true;
+  *error = "Hyperscan scan failed (error " + std::to_string(status) + ")";
+  return false;
+}
+
+}  // namespace
+
+bool Scanner::GatherNarrowEnds(std::string_view data, const Plan& plan, bool* too_many,
+                               std::string* error) {
+  const Engine::Compiled& compiled = engine_->compiled();
+  std::vector<ScanMemo::StageOneEnd>& gathered = state_->gathered;
+  gathered.clear();
+  const size_t reach = compiled.narrow_width + kAssertionContext;
+  const std::vector<ScanMemo::StageOneEnd>& earlier = plan.base->ends_;
+  for (const CopiedRange& c : plan.copies) {
+    std::optional<std::pair<size_t, size_t>> trusted = TrustedEnds(c, reach);
+    if (!trusted) continue;
+    size_t first = trusted->first - c.to + c.from, last = trusted->second - c.to + c.from;
+    auto it =
+        std::lower_bound(earlier.begin(), earlier.end(), first,
+                         [](const ScanMemo::StageOneEnd& e, size_t at) { return e.end < at; });
+    for (; it != earlier.end() && it->end <= last; ++it) {
+      gathered.push_back({it->rule_index, it->end - c.from + c.to});
+    }
+  }
+  HyperscanContext context{};
+  context.raw = &gathered;
+  context.raw_limit = limits_.max_candidates;
+  context.gather_only = true;
+  for (auto [lo, hi] : EditedEnds(plan.copies, data.size(), reach)) {
+    context.shift = lo > reach ? lo - reach : 0;
+    context.lo = lo;
+    context.hi = hi;
+    size_t end = std::min(data.size(), hi + kAssertionContext);
+    counters_.narrow_bytes += end - context.shift;
+    if (!RunHyperscan(compiled.narrow, data, context.shift, end, state_->scratch, &context,
+                      error)) {
+      return false;
+    }
+    if (context.raw_overflow) break;
+  }
+  *too_many = context.raw_overflow;
+  std::sort(gathered.begin(), gathered.end(), [](const auto& a, const auto& b) {
+    return a.end != b.end ? a.end < b.end : a.rule_index < b.rule_index;
+  });
+  return true;
+}
+
 bool Scanner::FindCandidates(std::string_view data, const Plan& plan, ScanMemo* memo,
                              bool* truncated, std::string* error) {
   const Engine::Compiled& compiled = engine_->compiled();
-  std::vector<Candidate>& candidates = state_->candidates;
-  candidates.clear();
+  state_->candidates.clear();
   state_->per_rule.assign(engine_->rules().size(), RuleCandidates{});
-  HyperscanContext context{&candidates, &state_->per_rule, &engine_->rules(),
+  HyperscanContext context{&state_->candidates, &state_->per_rule, &engine_->rules(),
                            limits_.max_candidates, limits_.max_candidates_per_rule};
-  auto run = [&](const hs_database_t* database, size_t begin, size_t end) -> hs_error_t {
-    if (database == compiled.narrow) counters_.narrow_bytes += end - begin;
-    // Hyperscan takes 32-bit lengths; callers cap buffers well below that (--max-file-size).
-    return hs_scan(database, data.data() + begin, static_cast<unsigned>(end - begin), 0,
-                   state_->scratch, OnHyperscanMatch, &context);
-  };
-  auto failed = [&](hs_error_t status) {
-    if (status == HS_SUCCESS || status == HS_SCAN_TERMINATED) return false;
-    *error = "Hyperscan scan failed (error " + std::to_string(status) + ")";
-    return true;
-  };
-  std::vector<ScanMemo::StageOneEnd>* record = memo != nullptr ? &memo->ends_ : nullptr;
-  hs_error_t status = HS_SUCCESS;
   if (compiled.narrow != nullptr && plan.base == nullptr) {
-    context.raw = record;
+    context.raw = memo != nullptr ? &memo->ends_ : nullptr;  // recorded as they come
     context.raw_limit = kMemoMaxEnds;
-    status = run(compiled.narrow, 0, data.size());
-    if (failed(status)) return false;
+    counters_.narrow_bytes += data.size();
+    if (!RunHyperscan(compiled.narrow, data, 0, data.size(), state_->scratch, &context, error)) {
+      return false;
+    }
     context.raw = nullptr;
   } else if (compiled.narrow != nullptr) {
-    // Narrow ends inside copied ranges come from the base; the rest are found by scanning the
-    // edited stretches with enough bytes around them for any narrow match and its context.
-    std::vector<ScanMemo::StageOneEnd>& gathered = state_->gathered;
-    gathered.clear();
-    const size_t reach = compiled.narrow_width + kAssertionContext;
-    const std::vector<ScanMemo::StageOneEnd>& earlier = plan.base->ends_;
-    for (const CopiedRange& c : plan.copies) {
-      std::optional<std::pair<size_t, size_t>> trusted = TrustedEnds(c, reach);
-      if (!trusted) continue;
-      size_t first = trusted->first - c.to + c.from, last = trusted->second - c.to + c.from;
-      auto it =
-          std::lower_bound(earlier.begin(), earlier.end(), first,
-                           [](const ScanMemo::StageOneEnd& e, size_t at) { return e.end < at; });
-      for (; it != earlier.end() && it->end <= last; ++it) {
-        gathered.push_back({it->rule_index, it->end - c.from + c.to});
-      }
-    }
-    context.gather_only = true;
-    context.raw = &gathered;
-    context.raw_limit = limits_.max_candidates;
-    for (auto [lo, hi] : EditedEnds(plan.copies, data.size(), reach)) {
-      size_t begin = lo > reach ? lo - reach : 0;
-      size_t end = std::min(data.size(), hi + kAssertionContext);
-      context.shift = begin;
-      context.lo = lo;
-      context.hi = hi;
-      if (failed(run(compiled.narrow, begin, end))) return false;
-      if (context.raw_overflow) break;
-    }
-    if (context.raw_overflow) {
+    bool too_many = false;
+    if (!GatherNarrowEnds(data, plan, &too_many, error)) return false;
+    if (too_many) {
       *truncated = true;  // too dense to gather: the caller scans from scratch
       return true;
     }
-    context.gather_only = false;
-    context.raw = nullptr;
-    context.shift = 0;
-    std::sort(gathered.begin(), gathered.end(), [](const auto& a, const auto& b) {
-      return a.end != b.end ? a.end < b.end : a.rule_index < b.rule_index;
-    });
-    for (const ScanMemo::StageOneEnd& e : gathered) {
+    for (const ScanMemo::StageOneEnd& e : state_->gathered) {
       if (!Offer(&context, e.rule_index, e.end)) {
-        status = HS_SCAN_TERMINATED;
+        context.stopped = true;
         break;
       }
     }
-    if (record != nullptr && gathered.size() <= kMemoMaxEnds) {
-      record->assign(gathered.begin(), gathered.end());
-    } else if (record != nullptr) {
+    if (memo != nullptr && state_->gathered.size() <= kMemoMaxEnds) {
+      memo->ends_.assign(state_->gathered.begin(), state_->gathered.end());
+    } else if (memo != nullptr) {
       context.raw_overflow = true;
     }
   }
-  if (compiled.wide != nullptr && status != HS_SCAN_TERMINATED) {
-    status = run(compiled.wide, 0, data.size());
-    if (failed(status)) return false;
+  if (compiled.wide != nullptr && !context.stopped) {
+    if (!RunHyperscan(compiled.wide, data, 0, data.size(), state_->scratch, &context, error)) {
+      return false;
+    }
   }
-  if (status == HS_SUCCESS) KeepPendingEnds(&context);
+  if (!context.stopped) KeepPendingEnds(&context);
   *truncated = context.truncated;
   if (memo != nullptr && context.raw_overflow) memo->complete_ = false;
   return true;

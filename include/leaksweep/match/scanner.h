@@ -103,6 +103,12 @@ class Scanner {
   // Hyperscan failed (`error` says why).
   bool FindCandidates(std::string_view data, const Plan& plan, ScanMemo* memo, bool* truncated,
                       std::string* error);
+  // For a scan from a memo: the narrow rules' raw ends, ascending, into state_->gathered. Those
+  // inside copied ranges come from the memo; the edited stretches, with enough bytes around
+  // them for any narrow match and its context, are scanned. `too_many`: the gathering stopped
+  // at the candidate cap.
+  bool GatherNarrowEnds(std::string_view data, const Plan& plan, bool* too_many,
+                        std::string* error);
   std::shared_ptr<const Engine> engine_;
   ScanLimits limits_;
   std::unique_ptr<State> state_;
