@@ -120,6 +120,7 @@ class PathHash {
     for (; *text != '\0'; ++text) h = (h ^ static_cast<unsigned char>(*text)) * kPrime;
     return PathHash(h);
   }
+  uint64_t value() const { return value_; }
   // The key of (blob, this path); never zero (zero marks a free slot in U64Set).
   uint64_t With(uint32_t blob) const {
     uint64_t key = (value_ ^ blob) * kPrime;
@@ -143,9 +144,41 @@ constexpr size_t kEnumerationCacheBytes = size_t{64} << 20;
 struct RawTreeEntry {
   enum Kind { kBlob, kTree, kSubmodule };
   const char* name = nullptr;
+  size_t name_length = 0;
   GitOid id;
   Kind kind = kBlob;
 };
+
+// Git's tree order: by name, a tree's name compared as if it ended in '/'.
+bool TreeOrderLess(const RawTreeEntry& a, const RawTreeEntry& b) {
+  size_t common = std::min(a.name_length, b.name_length);
+  int order = std::memcmp(a.name, b.name, common);
+  if (order != 0) return order < 0;
+  auto next = [common](const RawTreeEntry& e) -> unsigned char {
+    if (common < e.name_length) return static_cast<unsigned char>(e.name[common]);
+    return e.kind == RawTreeEntry::kTree ? '/' : '\0';
+  };
+  return next(a) < next(b);
+}
+
+// Names are short: a loop beats a library call here (this runs for every entry of every tree).
+bool SameBytes(const char* a, const char* b, size_t n) {
+  for (; n >= 8; n -= 8, a += 8, b += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n) {
+    if (*a++ != *b++) return false;
+  }
+  return true;
+}
+
+bool SameEntry(const RawTreeEntry& a, const RawTreeEntry& b) {
+  return OidTraits::Equal(a.id, b.id) && a.kind == b.kind && a.name_length == b.name_length &&
+         SameBytes(a.name, b.name, a.name_length);
+}
 
 // Parses git's tree format, "<octal mode> <name>\0<20-byte id>" repeated. Like libgit2, a mode
 // of 040000 is a tree, 0160000 a submodule commit, anything else a blob (files, symlinks, and
@@ -165,6 +198,7 @@ bool ParseTree(const std::string& data, std::vector<RawTreeEntry>* entries) {
     if (nul == std::string::npos || nul == space + 1 || data.size() - nul < 21) return false;
     RawTreeEntry entry;
     entry.name = data.data() + space + 1;
+    entry.name_length = nul - space - 1;
     std::memcpy(entry.id.bytes.data(), data.data() + nul + 1, 20);
     uint32_t type = mode & 0170000;
     entry.kind = type == 0040000   ? RawTreeEntry::kTree
@@ -377,25 +411,56 @@ class Enumerator {
     if (seen_trees_.Insert(tree)) VisitTree(tree, "", PathHash::Start());
   }
 
-  // Lists the blobs of a tree met for the first time. Most of its entries are unchanged since
-  // the previous version of the directory, so a blob entry costs a hash and two lookups; its
-  // path is spelled out only when something new is recorded. Trees are read raw (from the
-  // packs when they hold them) and parsed here: libgit2's tree objects cost twice as much.
-  void VisitTree(const GitOid& tree, const std::string& prefix, PathHash prefix_hash) {
-    std::string raw;
+  // A tree as last visited at one path: its entries, and each blob entry's index in
+  // inventory_->blobs (kNotRecorded for other entries and excluded blobs).
+  struct TreeSnapshot {
+    std::string raw;  // the entries' names point into it
     std::vector<RawTreeEntry> entries;
-    if (!ReadTree(tree, prefix, &raw) || !ParseTree(raw, &entries)) {
-      if (!raw.empty()) Error(tree.Hex(), "malformed tree '" + prefix + "'");
+    std::vector<uint32_t> blob_index;
+  };
+  static constexpr uint32_t kNotRecorded = UINT32_MAX;
+
+  // Lists the blobs of a tree met for the first time. Most of its entries are unchanged since
+  // the tree last visited at the same path: walking both in git's tree order, such an entry
+  // costs a compare (a blob's index comes from the last visit; a subtree was seen then). Only
+  // the others cost hashes and lookups, and a path is spelled out only when something new is
+  // recorded. Trees are read raw (from the packs when they hold them) and parsed here:
+  // libgit2's tree objects cost twice as much.
+  void VisitTree(const GitOid& tree, const std::string& prefix, PathHash prefix_hash) {
+    TreeSnapshot current;
+    if (!ReadTree(tree, prefix, &current.raw) || !ParseTree(current.raw, &current.entries)) {
+      if (!current.raw.empty()) Error(tree.Hex(), "malformed tree '" + prefix + "'");
       return;
     }
-    for (const RawTreeEntry& entry : entries) {
+    current.blob_index.assign(current.entries.size(), kNotRecorded);
+    // Node-based map: the pointer stays valid while visits of subtrees add paths. (Paths are
+    // told apart by their 64-bit hash; two colliding directories would only share this hint.)
+    auto found = last_tree_at_.find(prefix_hash.value());
+    const TreeSnapshot* previous = found == last_tree_at_.end() ? nullptr : &found->second;
+    size_t j = 0;  // the first entry of `previous` not yet passed
+    for (size_t i = 0; i < current.entries.size(); ++i) {
+      const RawTreeEntry& entry = current.entries[i];
+      if (previous != nullptr) {
+        const std::vector<RawTreeEntry>& before = previous->entries;
+        if (j >= before.size() || !SameEntry(before[j], entry)) {  // else: the usual case
+          while (j < before.size() && TreeOrderLess(before[j], entry)) ++j;
+        }
+        if (j < before.size() && SameEntry(before[j], entry)) {
+          uint32_t index = previous->blob_index[j];
+          current.blob_index[i] = index;
+          if (index != kNotRecorded) CountCommit(index);
+          continue;  // unchanged: a subtree was seen, a blob and its path were recorded
+        }
+      }
       if (entry.kind == RawTreeEntry::kTree) {
         if (!seen_trees_.Insert(entry.id)) continue;  // met in an earlier commit: nothing new
         VisitTree(entry.id, prefix + entry.name + "/", prefix_hash.Add(entry.name).Add("/"));
       } else if (entry.kind == RawTreeEntry::kBlob) {
-        RecordBlob(entry.id, prefix, entry.name, prefix_hash.Add(entry.name));
+        current.blob_index[i] =
+            RecordBlob(entry.id, prefix, entry.name, prefix_hash.Add(entry.name));
       }  // submodule commits belong to other repositories
     }
+    last_tree_at_[prefix_hash.value()] = std::move(current);
   }
 
   // Reads tree `id` (at `where`, for messages) into `raw`; false, with the error recorded and
@@ -419,9 +484,11 @@ class Enumerator {
     return true;
   }
 
-  void RecordBlob(const GitOid& id, const std::string& prefix, const char* name,
-                  PathHash path_hash) {
-    if (!excluded_blobs_.empty() && excluded_blobs_.Contains(id)) return;
+  // Records blob `id` at `prefix` + `name` in the current commit; returns its index, or
+  // kNotRecorded when an excluded commit holds it.
+  uint32_t RecordBlob(const GitOid& id, const std::string& prefix, const char* name,
+                      PathHash path_hash) {
+    if (!excluded_blobs_.empty() && excluded_blobs_.Contains(id)) return kNotRecorded;
     auto [index, inserted] = index_.TryEmplace(id, static_cast<uint32_t>(inventory_->blobs.size()));
     if (inserted) {
       BlobOrigin origin;
@@ -431,14 +498,18 @@ class Enumerator {
       inventory_->blobs.push_back(std::move(origin));
       last_commit_.push_back(commit_index_);
       paths_seen_.Insert(path_hash.With(index));
-      return;
+      return index;
     }
-    BlobOrigin& origin = inventory_->blobs[index];
-    if (paths_seen_.Insert(path_hash.With(index))) ++origin.paths;
-    if (last_commit_[index] != commit_index_) {
-      last_commit_[index] = commit_index_;
-      ++origin.commits;
-    }
+    if (paths_seen_.Insert(path_hash.With(index))) ++inventory_->blobs[index].paths;
+    CountCommit(index);
+    return index;
+  }
+
+  // Blob `index` is in the current commit: counted once per commit.
+  void CountCommit(uint32_t index) {
+    if (last_commit_[index] == commit_index_) return;
+    last_commit_[index] = commit_index_;
+    ++inventory_->blobs[index].commits;
   }
 
   void MarkTree(git_tree* tree, OidSet* seen) {
@@ -465,7 +536,8 @@ class Enumerator {
   std::vector<uint32_t> last_commit_;  // per blob: last commit that counted it
   U64Set paths_seen_;                  // (blob, path) pairs already counted, hashed
   OidSet seen_trees_;
-  OidSet excluded_blobs_;  // held by excluded commits
+  OidSet excluded_blobs_;                                    // held by excluded commits
+  std::unordered_map<uint64_t, TreeSnapshot> last_tree_at_;  // by path hash
   std::unordered_map<GitOid, uint32_t, OidHash> commit_index_of_;
   bool collect_messages_ = false;
   bool revisions_failed_ = false;
