@@ -84,11 +84,13 @@ bool IsValidUtf8(std::string_view data) {
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   const unsigned char* end = p + data.size();
   while (p < end) {
-    while (end - p >= 32) {
+    if (end - p >= 32) {
       uint64_t words[4];
       std::memcpy(words, p, 32);
-      if (((words[0] | words[1] | words[2] | words[3]) & 0x8080808080808080ull) != 0) break;
-      p += 32;
+      if (((words[0] | words[1] | words[2] | words[3]) & 0x8080808080808080ull) == 0) {
+        p += 32;
+        continue;
+      }
     }
     if (end - p >= 8) {
       uint64_t word;

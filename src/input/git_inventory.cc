@@ -90,7 +90,7 @@ std::string FormatDate(const git_time& when) {
   char buffer[40];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &parts);
   int offset = when.offset < 0 ? -when.offset : when.offset;
-  char zone[8];
+  char zone[24];  // room for any int offset a damaged commit may declare
   std::snprintf(zone, sizeof zone, "%c%02d:%02d", when.offset < 0 ? '-' : '+', offset / 60,
                 offset % 60);
   return std::string(buffer) + zone;

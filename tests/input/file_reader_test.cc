@@ -1,7 +1,10 @@
 #include "leaksweep/input/file_reader.h"
 
 #include <doctest/doctest.h>
+
 #include <sys/stat.h>
+#include <cstring>
+#include <memory>
 
 #include "test_util.h"
 
@@ -78,6 +81,23 @@ TEST_CASE("UTF-8 validation") {
   CHECK_FALSE(IsValidUtf8("caf\xe9"));
   CHECK_FALSE(IsValidUtf8("\xc0\x80"));     // overlong
   CHECK_FALSE(IsValidUtf8("abc\xe2\x82"));  // truncated
+}
+
+TEST_CASE("UTF-8 validation reads nothing past the buffer, whatever its length") {
+  // Heap buffers of exactly n bytes, so that AddressSanitizer sees a read past the end (the
+  // ASCII fast paths read 32 and 8 bytes at a time).
+  for (size_t n = 0; n <= 100; ++n) {
+    auto bytes = std::make_unique<char[]>(n);
+    std::memset(bytes.get(), 'a', n);
+    std::string_view text(bytes.get(), n);
+    CHECK(IsValidUtf8(text));
+    if (n >= 2) {
+      std::memcpy(bytes.get() + n - 2, "\xc3\xa9", 2);  // ends in a two-byte character
+      CHECK(IsValidUtf8(text));
+      bytes[n - 1] = 'a';  // ... cut short
+      CHECK_FALSE(IsValidUtf8(text));
+    }
+  }
 }
 
 TEST_CASE("a FIFO is never read from, a missing file is an error without content") {
