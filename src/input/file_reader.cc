@@ -33,10 +33,10 @@ void AppendUtf8(uint32_t code_point, std::string* out) {
 }
 
 ReadResult Error(const std::string& what) {
-  return {ReadOutcome::kError, SkipReason::kBinary, what + ": " + std::strerror(errno)};
+  return {ReadOutcome::kError, SkipReason::kBinary, what + ": " + std::strerror(errno), {}};
 }
 
-ReadResult Skip(SkipReason reason) { return {ReadOutcome::kSkipped, reason, ""}; }
+ReadResult Skip(SkipReason reason) { return {ReadOutcome::kSkipped, reason, "", {}}; }
 
 // Reads at most `limit` + 1 bytes into `storage` (so a file that grew past the limit is
 // noticed) and returns how many, or nullopt on a read error. `expected_size` (from fstat) sizes
