@@ -1,6 +1,7 @@
 #include "leaksweep/match/scanner.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -40,6 +41,14 @@ constexpr size_t kMemoMaxSearches = size_t{1} << 16;
 // [e - narrow_width - kAssertionContext, e + kAssertionContext).
 constexpr size_t kAssertionContext = 2;
 
+// An edited stretch of a buffer scanned from a memo, as laid into the joined buffer that one
+// Hyperscan call runs over (see Scanner::GatherNarrowEnds).
+struct Stretch {
+  size_t joined;  // where its bytes start in the joined buffer
+  size_t begin;   // ... and in the scanned buffer
+  size_t lo, hi;  // the ends (inclusive, offsets in the scanned buffer) it is scanned for
+};
+
 struct HyperscanContext {
   std::vector<Candidate>* candidates;
   std::vector<RuleCandidates>* per_rule;
@@ -52,10 +61,10 @@ struct HyperscanContext {
   std::vector<ScanMemo::StageOneEnd>* raw = nullptr;
   size_t raw_limit = 0;
   bool raw_overflow = false;
-  // Gathering only (a scan of part of a buffer): ends are `shift` + the part's offset and are
-  // kept only within [lo, hi]; thinning happens once all ends are in.
-  bool gather_only = false;
-  size_t shift = 0, lo = 0, hi = 0;
+  // Gathering only (a scan of an edited buffer's stretches laid end to end): each end is moved
+  // back to the scanned buffer and kept only when its stretch is scanned for it; thinning
+  // happens once all ends are in.
+  const std::vector<Stretch>* stretches = nullptr;
 };
 
 // Adds candidate `end` (standing for the ends from `first`) of `rule`; false when the candidate
@@ -110,9 +119,14 @@ bool Record(HyperscanContext* ctx, unsigned int id, size_t end) {
 int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
                      unsigned int /*flags*/, void* context) {
   auto* ctx = static_cast<HyperscanContext*>(context);
-  size_t end = static_cast<size_t>(to) + ctx->shift;
-  if (ctx->gather_only) {
-    if (end < ctx->lo || end > ctx->hi) return 0;
+  size_t end = static_cast<size_t>(to);
+  if (ctx->stretches != nullptr) {
+    // The stretch holding the match's last byte (the first one starts at 0).
+    auto it = std::upper_bound(ctx->stretches->begin(), ctx->stretches->end(), end - 1,
+                               [](size_t at, const Stretch& s) { return at < s.joined; });
+    const Stretch& stretch = *std::prev(it);
+    end = end - stretch.joined + stretch.begin;
+    if (end < stretch.lo || end > stretch.hi) return 0;
     return Record(ctx, id, end) ? 0 : 1;  // 1 stops the scan
   }
   if (ctx->raw != nullptr && !ctx->raw_overflow) Record(ctx, id, end);
@@ -161,6 +175,8 @@ struct Scanner::State {
   std::vector<Candidate> candidates;            // reused between buffers
   std::vector<RuleCandidates> per_rule;         // one per rule, reset for each buffer
   std::vector<ScanMemo::StageOneEnd> gathered;  // narrow ends of an edited buffer
+  std::vector<Stretch> stretches;               // its edited stretches ...
+  std::string joined;                           // ... laid end to end
   bool scratch_failed = false;
 
   ~State() {
@@ -461,21 +477,32 @@ bool Scanner::GatherNarrowEnds(std::string_view data, const Plan& plan, bool* to
       gathered.push_back({it->rule_index, it->end - c.from + c.to});
     }
   }
+  // The edited stretches, each with the bytes a narrow match and its context can reach, laid
+  // end to end and scanned in one call (a call costs about as much as a few hundred bytes).
+  // An end kept for a stretch has its whole match and context inside that stretch, so what
+  // comes before or after it in the joined buffer cannot change it.
+  std::vector<Stretch>& stretches = state_->stretches;
+  std::string& joined = state_->joined;
+  stretches.clear();
+  joined.clear();
+  for (auto [lo, hi] : EditedEnds(plan.copies, data.size(), reach)) {
+    size_t begin = lo > reach ? lo - reach : 0;
+    size_t end = std::min(data.size(), hi + kAssertionContext);
+    stretches.push_back({joined.size(), begin, lo, hi});
+    joined.append(data.substr(begin, end - begin));
+  }
+  counters_.narrow_bytes += joined.size();
+  if (joined.size() > UINT32_MAX) {  // past what one Hyperscan call takes: scan from scratch
+    *too_many = true;
+    return true;
+  }
   HyperscanContext context{};
   context.raw = &gathered;
   context.raw_limit = limits_.max_candidates;
-  context.gather_only = true;
-  for (auto [lo, hi] : EditedEnds(plan.copies, data.size(), reach)) {
-    context.shift = lo > reach ? lo - reach : 0;
-    context.lo = lo;
-    context.hi = hi;
-    size_t end = std::min(data.size(), hi + kAssertionContext);
-    counters_.narrow_bytes += end - context.shift;
-    if (!RunHyperscan(compiled.narrow, data, context.shift, end, state_->scratch, &context,
-                      error)) {
-      return false;
-    }
-    if (context.raw_overflow) break;
+  context.stretches = &stretches;
+  if (!joined.empty() &&
+      !RunHyperscan(compiled.narrow, joined, 0, joined.size(), state_->scratch, &context, error)) {
+    return false;
   }
   *too_many = context.raw_overflow;
   std::sort(gathered.begin(), gathered.end(), [](const auto& a, const auto& b) {
