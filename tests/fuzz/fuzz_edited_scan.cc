@@ -17,7 +17,7 @@
 #include "fuzz_util.h"
 #include "leaksweep/match/engine.h"
 #include "leaksweep/match/scanner.h"
-#include "leaksweep/rules/loader.h"
+#include "shipped_engine.h"
 
 namespace leaksweep::fuzz {
 namespace {
@@ -28,16 +28,11 @@ struct Setup {
   std::unique_ptr<Scanner> reusing;
 };
 
-// Built once per process (the compiled database is not cached, as in fuzz_engine).
+// Built once per process.
 Setup& GetSetup() {
   static Setup* setup = [] {
     auto* s = new Setup;
-    Result<RuleSet> rules = LoadRules({DefaultSignaturesDir()});
-    if (!rules.ok()) Fail("cannot load the shipped rules: " + rules.status().message());
-    Result<std::shared_ptr<const Engine>> engine =
-        Engine::Build(std::move(rules).value(), EngineOptions{});
-    if (!engine.ok()) Fail("cannot build the engine: " + engine.status().message());
-    s->engine = engine.value();
+    s->engine = BuildShippedEngine();
     s->from_scratch = std::make_unique<Scanner>(s->engine);
     s->reusing = std::make_unique<Scanner>(s->engine);
     return s;

@@ -23,6 +23,7 @@
 #include "leaksweep/policy/policy.h"
 #include "leaksweep/rules/loader.h"
 #include "report_check.h"
+#include "shipped_engine.h"
 
 namespace leaksweep::fuzz {
 namespace {
@@ -40,12 +41,7 @@ struct Setup {
 Setup& GetSetup() {
   static Setup* setup = [] {
     auto* s = new Setup;
-    Result<RuleSet> rules = LoadRules({DefaultSignaturesDir()});
-    if (!rules.ok()) Fail("cannot load the shipped rules: " + rules.status().message());
-    Result<std::shared_ptr<const Engine>> engine =
-        Engine::Build(std::move(rules).value(), EngineOptions{});
-    if (!engine.ok()) Fail("cannot build the engine: " + engine.status().message());
-    s->engine = engine.value();
+    s->engine = BuildShippedEngine();
     s->scanner = std::make_unique<Scanner>(s->engine);
     s->infos = s->engine->rules().Infos();
     ProjectConfig config;

@@ -8,8 +8,7 @@
 
 #include "leaksweep/match/engine.h"
 #include "leaksweep/match/scanner.h"
-#include "leaksweep/rules/loader.h"
-#include "test_util.h"
+#include "shipped_engine.h"
 
 using namespace leaksweep;
 
@@ -99,13 +98,10 @@ class TextMaker {
 
 TEST_CASE(
     "a scan built on an earlier version's memo finds exactly what a scan from scratch finds") {
-  auto rules = LoadRules({leaksweep::testing::SignaturesDir()});
-  REQUIRE(rules.ok());
-  auto engine = Engine::Build(std::move(rules).value(), {});
-  REQUIRE(engine.ok());
-  Scanner from_scratch(engine.value());
-  Scanner reusing(engine.value());
-  TextMaker maker(engine.value()->rules(), 20261129);
+  std::shared_ptr<const Engine> engine = leaksweep::testing::ShippedEngine();
+  Scanner from_scratch(engine);
+  Scanner reusing(engine);
+  TextMaker maker(engine->rules(), 20261129);
 
   size_t compared = 0;
   for (int history = 0; history < 60; ++history) {
@@ -137,11 +133,8 @@ TEST_CASE(
 }
 
 TEST_CASE("copied ranges that do not fit the buffers are ignored, not trusted") {
-  auto rules = LoadRules({leaksweep::testing::SignaturesDir()});
-  REQUIRE(rules.ok());
-  auto engine = Engine::Build(std::move(rules).value(), {});
-  REQUIRE(engine.ok());
-  Scanner scanner(engine.value());
+  std::shared_ptr<const Engine> engine = leaksweep::testing::ShippedEngine();
+  Scanner scanner(engine);
   std::string before = "token ghp_" + std::string(36, 'a') + "\n" + std::string(200, 'x');
   ScanMemo memo;
   REQUIRE(scanner.Scan(before, {nullptr, {}, &memo}).ok());

@@ -6,6 +6,7 @@
 
 #include "leaksweep/match/engine.h"
 #include "leaksweep/rules/loader.h"
+#include "shipped_engine.h"
 #include "test_util.h"
 
 using namespace leaksweep;
@@ -265,11 +266,7 @@ TEST_CASE("the shipped rules stay within PCRE2's limits on long values, quoted o
   // `api_key="` and a few hundred token characters with no closing quote cost generic-secret-
   // assignment a million backtracking steps per search (seconds per line) before its
   // composition steps became atomic; the fuzzer found it (testdata/fuzz/engine/regressions).
-  auto rules = LoadRules({leaksweep::testing::SignaturesDir()});
-  REQUIRE(rules.ok());
-  auto engine = Engine::Build(std::move(rules).value(), {});
-  REQUIRE(engine.ok());
-  Scanner scanner(engine.value());
+  Scanner scanner(leaksweep::testing::ShippedEngine());
   const std::string base64 =
       "RIgP/58waM+Dx3A5idNoDCDBwb2Dc4/dsdc6lC1MXlPq2Ymk/yE9fz1WuvL4NUyv+D8FnyVVdBZdzst6iAxQa2H9";
   std::vector<std::string> values = {base64 + base64 + base64, std::string(300, 'x')};
