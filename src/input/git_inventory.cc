@@ -434,7 +434,8 @@ class Enumerator {
     }
     current.blob_index.assign(current.entries.size(), kNotRecorded);
     // Node-based map: the pointer stays valid while visits of subtrees add paths. (Paths are
-    // told apart by their 64-bit hash; two colliding directories would only share this hint.)
+    // told apart by their 64-bit hash; two colliding directories could at worst undercount the
+    // paths of a blob both hold.)
     auto found = last_tree_at_.find(prefix_hash.value());
     const TreeSnapshot* previous = found == last_tree_at_.end() ? nullptr : &found->second;
     size_t j = 0;  // the first entry of `previous` not yet passed

@@ -54,28 +54,20 @@ std::optional<unsigned> MaxWidth(const std::string& pattern) {
 }
 
 // Each rule's stage-two window, which rules are narrow (see Compiled), and the longest narrow
-// stage-one match. A pattern Hyperscan
-// cannot analyse counts as wide; compiling it reports the error.
+// stage-one match. A stage-one pattern Hyperscan cannot analyse counts as wide; compiling it
+// reports the error.
 void ClassifyWidths(const RuleSet& rules, Engine::Compiled* compiled) {
   compiled->is_narrow.assign(rules.size(), false);
   for (size_t i = 0; i < rules.size(); ++i) {
-    std::optional<unsigned> width = MaxWidth(rules.at(i).pattern);
+    const Rule& rule = rules.at(i);
+    std::optional<unsigned> width = MaxWidth(rule.pattern);
     compiled->window.push_back(
-        std::min<size_t>(rules.at(i).max_match_length, width ? std::max(*width, 1u) : SIZE_MAX));
-  }
-  for (size_t i = 0; i < rules.size(); ++i) {
-    hs_expr_info_t* info = nullptr;
-    hs_compile_error_t* error = nullptr;
-    if (hs_expression_info(rules.at(i).StageOnePattern().c_str(), kHyperscanFlags, &info, &error) !=
-        HS_SUCCESS) {
-      hs_free_compile_error(error);
-      continue;
-    }
-    if (info->max_width <= Engine::Compiled::kNarrowWidth) {
+        std::min<size_t>(rule.max_match_length, width ? std::max(*width, 1u) : SIZE_MAX));
+    std::optional<unsigned> stage_one = MaxWidth(rule.StageOnePattern());
+    if (stage_one && *stage_one <= Engine::Compiled::kNarrowWidth) {
       compiled->is_narrow[i] = true;
-      compiled->narrow_width = std::max<size_t>(compiled->narrow_width, info->max_width);
+      compiled->narrow_width = std::max<size_t>(compiled->narrow_width, *stage_one);
     }
-    std::free(info);  // allocated with Hyperscan's default allocator (malloc)
   }
 }
 

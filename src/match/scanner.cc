@@ -107,6 +107,10 @@ bool Offer(HyperscanContext* ctx, unsigned int id, size_t end) {
   return Keep(ctx, rule, id, end, end);
 }
 
+bool EndsBefore(const ScanMemo::StageOneEnd& a, const ScanMemo::StageOneEnd& b) {
+  return a.end < b.end;
+}
+
 bool Record(HyperscanContext* ctx, unsigned int id, size_t end) {
   if (ctx->raw->size() >= ctx->raw_limit) {
     ctx->raw_overflow = true;
@@ -407,8 +411,9 @@ void DeduplicateSameValue(const RuleSet& rules, std::vector<Match>* matches) {
   matches->erase(std::unique(matches->begin(), matches->end(), same_value), matches->end());
 }
 
-// Hyperscan's cost per call (about half a microsecond) outweighs scanning a few hundred bytes:
-// a copied range whose inside is shorter than this is scanned with the edits around it.
+// A copied range whose inside is shorter than this is scanned with the edits around it: taking
+// its ends from the memo would save less scanning than the context bytes laid around the
+// stretches on either side of it cost, and a stretch more to look up for every end.
 constexpr size_t kMinTrustedEnds = 256;
 
 // The ends (inclusive) inside copied range `c` that come from the earlier buffer: those where
@@ -506,7 +511,7 @@ bool Scanner::GatherNarrowEnds(std::string_view data, const Plan& plan, bool* to
   }
   *too_many = context.raw_overflow;
   std::sort(gathered.begin(), gathered.end(), [](const auto& a, const auto& b) {
-    return a.end != b.end ? a.end < b.end : a.rule_index < b.rule_index;
+    return EndsBefore(a, b) || (a.end == b.end && a.rule_index < b.rule_index);
   });
   return true;
 }
@@ -526,6 +531,10 @@ bool Scanner::FindCandidates(std::string_view data, const Plan& plan, ScanMemo* 
       return false;
     }
     context.raw = nullptr;
+    // A later scan looks ends up by offset: keep them ascending whatever order Hyperscan used.
+    if (memo != nullptr && !std::is_sorted(memo->ends_.begin(), memo->ends_.end(), EndsBefore)) {
+      std::stable_sort(memo->ends_.begin(), memo->ends_.end(), EndsBefore);
+    }
   } else if (compiled.narrow != nullptr) {
     bool too_many = false;
     if (!GatherNarrowEnds(data, plan, &too_many, error)) return false;
@@ -616,6 +625,7 @@ Result<BufferMatches> Scanner::Scan(std::string_view data, const ScanReuse& reus
       within_limits = confirmer.Confirm(candidates[i], &result.matches) && within_limits;
     }
     if (!within_limits) result.rules_over_limit.push_back(rule_index);
+    if (memo != nullptr && memo->searches_.size() > kMemoMaxSearches) memo->complete_ = false;
     if (result.matches.size() > limits_.max_matches) {
       result.truncated = true;
       if (memo != nullptr) memo->complete_ = false;  // the later rules' searches are missing
