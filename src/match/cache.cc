@@ -48,7 +48,8 @@ bool WriteAll(int fd, std::string_view data) {
 
 }  // namespace
 
-std::string DatabaseCacheKey(const RuleSet& rules, const std::vector<unsigned>& ids) {
+std::string DatabaseCacheKey(const std::vector<std::string>& patterns,
+                             const std::vector<unsigned>& ids) {
   Sha256 hash;
   hash.Update(hs_version());
   hs_platform_info_t platform;
@@ -57,7 +58,7 @@ std::string DatabaseCacheKey(const RuleSet& rules, const std::vector<unsigned>& 
   }
   hash.Update(std::to_string(kHyperscanFlags));
   for (unsigned id : ids) {
-    const std::string& pattern = rules.at(id).StageOnePattern();
+    const std::string& pattern = patterns.at(id);
     hash.Update(std::to_string(id) + "/" + std::to_string(pattern.size()) + ":");
     hash.Update(pattern);
   }

@@ -17,9 +17,10 @@
 
 namespace leaksweep {
 
-// The cache key of a database for the rules `ids` of `rules` on this machine's Hyperscan and
-// CPU.
-std::string DatabaseCacheKey(const RuleSet& rules, const std::vector<unsigned>& ids);
+// The cache key of a database of the stage-one patterns `ids` of `patterns` (one per rule) on
+// this machine's Hyperscan and CPU.
+std::string DatabaseCacheKey(const std::vector<std::string>& patterns,
+                             const std::vector<unsigned>& ids);
 
 // Returns a database loaded from `dir`, or nullptr when absent or invalid.
 hs_database_t* LoadCachedDatabase(const std::filesystem::path& dir, const std::string& key);

@@ -18,10 +18,12 @@ namespace leaksweep {
 // and runs the narrow database over the edits alone. Wide rules (longer or unbounded matches)
 // are always run over the whole buffer; together they cost about a third of stage one.
 struct Engine::Compiled {
-  static constexpr unsigned kNarrowWidth = 64;
+  static constexpr unsigned kNarrowWidth = 448;
 
   hs_database_t* narrow = nullptr;  // null when no rule is narrow
   hs_database_t* wide = nullptr;    // null when every rule is narrow
+  // Per rule: what stage one runs, the rule's stage-one pattern or a narrow prefix of it.
+  std::vector<std::string> stage_one;
   std::vector<bool> is_narrow;      // per rule
   size_t narrow_width = 0;          // the longest stage-one match of any narrow rule
   std::vector<Pcre2Code> programs;  // stage two: one per rule, JIT-compiled when possible

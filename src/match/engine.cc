@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "bounded_prefix.h"
 #include "cache.h"
 #include "compiled.h"
 
@@ -38,44 +39,72 @@ Status CompileConfirmers(const RuleSet& rules, Engine::Compiled* compiled) {
   return Status::Ok();
 }
 
-// The longest match `pattern` can make, per Hyperscan; nullopt when unbounded or when Hyperscan
+struct Widths {
+  unsigned min = 0;
+  unsigned max = UINT_MAX;  // UINT_MAX: unbounded
+};
+
+// The shortest and longest match `pattern` can make, per Hyperscan; nullopt when Hyperscan
 // cannot analyse it (PCRE2-only syntax such as lookarounds).
-std::optional<unsigned> MaxWidth(const std::string& pattern) {
+std::optional<Widths> MeasureWidths(const std::string& pattern) {
   hs_expr_info_t* info = nullptr;
   hs_compile_error_t* error = nullptr;
   if (hs_expression_info(pattern.c_str(), kHyperscanFlags, &info, &error) != HS_SUCCESS) {
     hs_free_compile_error(error);
     return std::nullopt;
   }
-  unsigned width = info->max_width;
+  Widths widths{info->min_width, info->max_width};
   std::free(info);  // allocated with Hyperscan's default allocator (malloc)
-  if (width == UINT_MAX) return std::nullopt;
-  return width;
+  return widths;
 }
 
-// Each rule's stage-two window, which rules are narrow (see Compiled), and the longest narrow
-// stage-one match. A stage-one pattern Hyperscan cannot analyse counts as wide; compiling it
-// reports the error.
+bool IsNarrow(const std::optional<Widths>& widths) {
+  return widths && widths->max <= Engine::Compiled::kNarrowWidth;
+}
+
+// A bounded prefix shorter than this is too common a string to be worth a PCRE2 search at
+// each of its matches: the rule keeps its unbounded stage-one pattern.
+constexpr unsigned kMinPrefixWidth = 4;
+
+// What stage one runs for `rule`: its own stage-one pattern, or, when that is wide, a narrow
+// prefix of it that stage two's window still covers (see bounded_prefix.h).
+std::string StageOnePattern(const Rule& rule, size_t window) {
+  const std::string& own = rule.StageOnePattern();
+  if (IsNarrow(MeasureWidths(own))) return own;
+  std::optional<std::string> prefix = BoundedPrefix(own);
+  if (!prefix) return own;
+  std::optional<Widths> widths = MeasureWidths(*prefix);
+  if (!IsNarrow(widths) || widths->min < kMinPrefixWidth || widths->max > window) return own;
+  return *prefix;
+}
+
+// Each rule's stage-two window and stage-one pattern, which rules are narrow (see Compiled),
+// and the longest narrow stage-one match. A stage-one pattern Hyperscan cannot analyse counts
+// as wide; compiling it reports the error.
 void ClassifyWidths(const RuleSet& rules, Engine::Compiled* compiled) {
   compiled->is_narrow.assign(rules.size(), false);
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& rule = rules.at(i);
-    std::optional<unsigned> width = MaxWidth(rule.pattern);
-    compiled->window.push_back(
-        std::min<size_t>(rule.max_match_length, width ? std::max(*width, 1u) : SIZE_MAX));
-    std::optional<unsigned> stage_one = MaxWidth(rule.StageOnePattern());
-    if (stage_one && *stage_one <= Engine::Compiled::kNarrowWidth) {
+    std::optional<Widths> widths = MeasureWidths(rule.pattern);
+    bool bounded = widths && widths->max != UINT_MAX;
+    size_t window =
+        std::min<size_t>(rule.max_match_length, bounded ? std::max(widths->max, 1u) : SIZE_MAX);
+    compiled->window.push_back(window);
+    compiled->stage_one.push_back(StageOnePattern(rule, window));
+    std::optional<Widths> stage_one = MeasureWidths(compiled->stage_one.back());
+    if (IsNarrow(stage_one)) {
       compiled->is_narrow[i] = true;
-      compiled->narrow_width = std::max<size_t>(compiled->narrow_width, *stage_one);
+      compiled->narrow_width = std::max<size_t>(compiled->narrow_width, stage_one->max);
     }
   }
 }
 
-Result<hs_database_t*> CompileDatabase(const RuleSet& rules, const std::vector<unsigned>& ids) {
+Result<hs_database_t*> CompileDatabase(const RuleSet& rules, const Engine::Compiled& compiled,
+                                       const std::vector<unsigned>& ids) {
   std::vector<const char*> expressions;
   std::vector<unsigned> flags;
   for (unsigned id : ids) {
-    expressions.push_back(rules.at(id).StageOnePattern().c_str());
+    expressions.push_back(compiled.stage_one[id].c_str());
     flags.push_back(kHyperscanFlags);
   }
   hs_database_t* database = nullptr;
@@ -95,13 +124,14 @@ Result<hs_database_t*> CompileDatabase(const RuleSet& rules, const std::vector<u
 }
 
 // The database of the rules `ids`, from the cache or compiled (and then cached).
-Result<hs_database_t*> LoadOrCompile(const RuleSet& rules, const std::vector<unsigned>& ids,
-                                     const fs::path& cache_dir, bool* from_cache) {
+Result<hs_database_t*> LoadOrCompile(const RuleSet& rules, const Engine::Compiled& compiled,
+                                     const std::vector<unsigned>& ids, const fs::path& cache_dir,
+                                     bool* from_cache) {
   if (ids.empty()) return static_cast<hs_database_t*>(nullptr);
-  std::string key = DatabaseCacheKey(rules, ids);
+  std::string key = DatabaseCacheKey(compiled.stage_one, ids);
   if (hs_database_t* cached = LoadCachedDatabase(cache_dir, key)) return cached;
   *from_cache = false;
-  Result<hs_database_t*> database = CompileDatabase(rules, ids);
+  Result<hs_database_t*> database = CompileDatabase(rules, compiled, ids);
   if (database.ok()) StoreCachedDatabase(cache_dir, key, database.value());
   return database;
 }
@@ -122,10 +152,11 @@ Result<std::shared_ptr<const Engine>> Engine::Build(RuleSet rules, const EngineO
   std::vector<unsigned> narrow, wide;
   for (unsigned i = 0; i < rules.size(); ++i) (compiled->is_narrow[i] ? narrow : wide).push_back(i);
   bool from_cache = true;
-  Result<hs_database_t*> database = LoadOrCompile(rules, narrow, options.cache_dir, &from_cache);
+  Result<hs_database_t*> database =
+      LoadOrCompile(rules, *compiled, narrow, options.cache_dir, &from_cache);
   if (!database.ok()) return database.status();
   compiled->narrow = database.value();
-  database = LoadOrCompile(rules, wide, options.cache_dir, &from_cache);
+  database = LoadOrCompile(rules, *compiled, wide, options.cache_dir, &from_cache);
   if (!database.ok()) return database.status();
   compiled->wide = database.value();
   return std::shared_ptr<const Engine>(

@@ -303,6 +303,12 @@ class Confirmer {
         scan_pos_ = candidate_end;
         return found.kind == ScanMemo::Search::kNoMatch;
       }
+      if (found.start > candidate_end) {
+        // A match of a later candidate, which may run past this subject's end and be cut
+        // short there: the later candidate's own search finds it whole.
+        scan_pos_ = candidate_end;
+        return true;
+      }
       Match match;
       match.rule_index = rule_index_;
       match.start = found.start;

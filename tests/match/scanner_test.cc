@@ -86,6 +86,27 @@ TEST_CASE("a prefilter replaces the pattern in stage one; stage two still confir
         std::vector<std::string>{"jane@corp.com"});
 }
 
+TEST_CASE("a search that reaches a later candidate's match leaves it to that candidate") {
+  // The first "tok_" is no match (no word boundary after its letters), but its search runs
+  // 32 bytes past it, into the second token, and would find that token cut short at the
+  // subject's end (which \b accepts). The second candidate's own search finds it whole.
+  std::string rule = RuleYaml("tok", R"(tok_([a-z]{4,})\b)",
+                              "    prefilter: 'tok_[a-z]{4}'\n    max_match_length: 32\n");
+  Scanner scanner(MakeEngine(rule));
+  std::string token = "tok_" + std::string(24, 'q');
+  std::string text = "tok_abcd9" + std::string(11, ' ') + token + " end";
+  CHECK(Values(scanner, text) == std::vector<std::string>{std::string(24, 'q')});
+}
+
+TEST_CASE("an unbounded pattern runs in stage one as its bounded prefix, with the same matches") {
+  // Without a prefilter, "lk_[a-z0-9]{8,}" is unbounded; stage one runs "\\b(?:lk_[a-z0-9]{8})".
+  std::string rule = RuleYaml("long", R"(\b(lk_[a-z0-9]{8,})(?:[^a-z0-9]|$))");
+  Scanner scanner(MakeEngine(rule));
+  std::string token = "lk_" + std::string(300, 'q') + "7";
+  std::string text = "x " + token + " y lk_short lk_abcdefgh\n" + token + "z";
+  CHECK(Values(scanner, text) == std::vector<std::string>{token, "lk_abcdefgh", token + "z"});
+}
+
 TEST_CASE("validators and keywords filter matches") {
   std::string rules = RuleYaml("card", R"(\b([0-9]{16})\b)", "    validators: [luhn]\n") +
                       RuleYaml("kw", R"(\b(kw[0-9]{6})\b)", "    keywords: [twilio]\n");

@@ -1,0 +1,340 @@
+#include "bounded_prefix.h"
+
+#include <cctype>
+#include <cstdint>
+#include <vector>
+
+namespace leaksweep {
+namespace {
+
+constexpr size_t kUnbounded = SIZE_MAX;
+
+size_t Add(size_t a, size_t b) { return a == kUnbounded || b == kUnbounded ? kUnbounded : a + b; }
+size_t Times(size_t a, size_t count) {
+  if (a == 0 || count == 0) return 0;
+  return a == kUnbounded || count == kUnbounded ? kUnbounded : a * count;
+}
+
+struct Item;
+struct Sequence {
+  std::vector<Item> items;
+};
+
+// One atom of a pattern with its quantifier.
+struct Item {
+  std::string text;                    // as written, quantifier included
+  std::string atom;                    // as written, quantifier excluded
+  bool is_group = false;               // a group: `open`, `alternatives`
+  std::string open;                    // how the group opens in a prefix: "(?:", "(?i:"
+  std::vector<Sequence> alternatives;  // what the group holds
+  size_t atom_width = 1;               // longest match of the atom alone
+  size_t min = 1, max = 1;             // repeat count (max kUnbounded)
+  size_t Width() const { return Times(atom_width, max); }
+};
+
+size_t SequenceWidth(const Sequence& sequence) {
+  size_t width = 0;
+  for (const Item& item : sequence.items) width = Add(width, item.Width());
+  return width;
+}
+
+// A recursive-descent reader of the PCRE syntax rules use. Whatever it does not model makes
+// it fail, never guess.
+class Parser {
+ public:
+  explicit Parser(std::string_view pattern) : p_(pattern) {}
+
+  std::optional<std::vector<Sequence>> Parse() {
+    std::optional<std::vector<Sequence>> alternatives = Alternatives();
+    if (!alternatives || pos_ != p_.size()) return std::nullopt;
+    return alternatives;
+  }
+
+ private:
+  std::optional<std::vector<Sequence>> Alternatives() {
+    std::vector<Sequence> alternatives(1);
+    while (pos_ < p_.size() && p_[pos_] != ')') {
+      if (p_[pos_] == '|') {
+        ++pos_;
+        alternatives.emplace_back();
+        continue;
+      }
+      std::optional<Item> item = NextItem();
+      if (!item) return std::nullopt;
+      alternatives.back().items.push_back(std::move(*item));
+    }
+    return alternatives;
+  }
+
+  std::optional<Item> NextItem() {
+    size_t begin = pos_;
+    Item item;
+    if (!Atom(&item)) return std::nullopt;
+    item.atom = std::string(p_.substr(begin, pos_ - begin));
+    if (!Quantifier(&item)) return std::nullopt;
+    item.text = std::string(p_.substr(begin, pos_ - begin));
+    return item;
+  }
+
+  bool Atom(Item* item) {
+    switch (p_[pos_]) {
+      case '\\':
+        return Escape(item);
+      case '[':
+        return Class();
+      case '(':
+        return Group(item);
+      case '^':
+      case '$':
+        ++pos_;
+        item->atom_width = 0;
+        return true;
+      case '*':
+      case '+':
+      case '?':
+        return false;  // a quantifier with nothing to repeat
+      default:
+        ++pos_;  // a literal byte, '.', or a '{' that starts no quantifier
+        return true;
+    }
+  }
+
+  // Skips "{...}" at pos_ when present (\x{41}, \p{L}).
+  bool SkipBraces() {
+    if (pos_ >= p_.size() || p_[pos_] != '{') return true;
+    size_t close = p_.find('}', pos_);
+    if (close == std::string_view::npos) return false;
+    pos_ = close + 1;
+    return true;
+  }
+
+  bool Escape(Item* item) {
+    if (pos_ + 1 >= p_.size()) return false;
+    char c = p_[pos_ + 1];
+    pos_ += 2;
+    switch (c) {
+      case 'b':
+      case 'B':
+      case 'A':
+      case 'z':
+      case 'Z':
+      case 'G':
+        item->atom_width = 0;
+        return true;
+      case 'd':
+      case 'D':
+      case 'w':
+      case 'W':
+      case 's':
+      case 'S':
+      case 'h':
+      case 'H':
+      case 'v':
+      case 'V':
+      case 'n':
+      case 'r':
+      case 't':
+      case 'f':
+      case 'e':
+      case 'a':
+      case 'N':
+        return true;
+      case 'R':
+        item->atom_width = 2;  // \r\n
+        return true;
+      case 'x':
+        if (pos_ < p_.size() && p_[pos_] == '{') return SkipBraces();
+        for (int i = 0; i < 2 && pos_ < p_.size() && std::isxdigit(uint8_t(p_[pos_])); ++i) ++pos_;
+        return true;
+      case 'p':
+      case 'P':
+        if (pos_ < p_.size() && p_[pos_] == '{') return SkipBraces();
+        return pos_++ < p_.size();
+      case 'o':
+        return SkipBraces();
+      case '0':
+        for (int i = 0; i < 2 && pos_ < p_.size() && p_[pos_] >= '0' && p_[pos_] <= '7'; ++i) {
+          ++pos_;
+        }
+        return true;
+      case 'c':
+        return pos_++ < p_.size();
+      default:
+        // Escaped punctuation is a literal; any other letter or digit (back references, \Q,
+        // \K, \X...) is not modelled.
+        return !std::isalnum(uint8_t(c));
+    }
+  }
+
+  bool Class() {
+    ++pos_;  // '['
+    if (pos_ < p_.size() && p_[pos_] == '^') ++pos_;
+    if (pos_ < p_.size() && p_[pos_] == ']') ++pos_;  // a leading ']' is a member
+    while (pos_ < p_.size()) {
+      char c = p_[pos_];
+      if (c == ']') {
+        ++pos_;
+        return true;
+      }
+      if (c == '\\') {
+        if (pos_ + 1 >= p_.size()) return false;
+        char e = p_[pos_ + 1];
+        pos_ += 2;
+        if ((e == 'x' || e == 'p' || e == 'P' || e == 'o') && !SkipBraces()) return false;
+        continue;
+      }
+      if (c == '[' && pos_ + 1 < p_.size() && p_[pos_ + 1] == ':') {
+        size_t close = p_.find(":]", pos_ + 2);
+        if (close == std::string_view::npos) return false;
+        pos_ = close + 2;
+        continue;
+      }
+      ++pos_;
+    }
+    return false;  // unterminated
+  }
+
+  bool Group(Item* item) {
+    ++pos_;  // '('
+    item->open = "(?:";
+    if (pos_ < p_.size() && p_[pos_] == '?') {
+      ++pos_;
+      if (pos_ >= p_.size()) return false;
+      char c = p_[pos_];
+      if (c == ':' || c == '>') {  // non-capturing, atomic
+        ++pos_;
+      } else if ((c == '<' || c == 'P') && pos_ + 1 < p_.size() && p_[pos_ + 1] != '=' &&
+                 p_[pos_ + 1] != '!') {  // a named group: (?<name>, (?P<name>
+        size_t close = p_.find('>', pos_);
+        if (close == std::string_view::npos) return false;
+        pos_ = close + 1;
+      } else {
+        // Flags: "(?i:" opens a group, "(?i)" sets them for the rest of the enclosing one.
+        size_t begin = pos_;
+        while (pos_ < p_.size() && (std::isalpha(uint8_t(p_[pos_])) || p_[pos_] == '-')) ++pos_;
+        if (pos_ == begin || pos_ >= p_.size()) return false;  // lookarounds, comments...
+        if (p_[pos_] == ')') {
+          ++pos_;
+          item->atom_width = 0;
+          return true;
+        }
+        if (p_[pos_] != ':') return false;
+        ++pos_;
+        item->open.assign("(?").append(p_.substr(begin, pos_ - begin));
+      }
+    }
+    std::optional<std::vector<Sequence>> alternatives = Alternatives();
+    if (!alternatives || pos_ >= p_.size() || p_[pos_] != ')') return false;
+    ++pos_;
+    item->is_group = true;
+    item->alternatives = std::move(*alternatives);
+    item->atom_width = 0;
+    for (const Sequence& s : item->alternatives) {
+      item->atom_width = std::max(item->atom_width, SequenceWidth(s));
+    }
+    return true;
+  }
+
+  // Reads a decimal number at pos_.
+  std::optional<size_t> Number() {
+    size_t begin = pos_, value = 0;
+    while (pos_ < p_.size() && std::isdigit(uint8_t(p_[pos_])) && value < 1'000'000) {
+      value = value * 10 + size_t(p_[pos_] - '0');
+      ++pos_;
+    }
+    if (pos_ == begin) return std::nullopt;
+    return value;
+  }
+
+  bool Quantifier(Item* item) {
+    if (pos_ >= p_.size()) return true;
+    switch (p_[pos_]) {
+      case '*':
+        item->min = 0, item->max = kUnbounded;
+        break;
+      case '+':
+        item->min = 1, item->max = kUnbounded;
+        break;
+      case '?':
+        item->min = 0, item->max = 1;
+        break;
+      case '{': {
+        size_t start = pos_;
+        ++pos_;
+        if (pos_ < p_.size() && p_[pos_] == ',') return false;  // "{,n}": read differently
+        std::optional<size_t> min = Number();
+        if (!min) {  // not a quantifier: a literal '{' comes next
+          pos_ = start;
+          return true;
+        }
+        std::optional<size_t> max = min;
+        if (pos_ < p_.size() && p_[pos_] == ',') {
+          ++pos_;
+          max =
+              (pos_ < p_.size() && p_[pos_] == '}') ? std::optional<size_t>(kUnbounded) : Number();
+        }
+        if (!max || pos_ >= p_.size() || p_[pos_] != '}') {
+          pos_ = start;
+          return true;
+        }
+        item->min = *min, item->max = *max;
+        break;
+      }
+      default:
+        return true;
+    }
+    ++pos_;
+    if (pos_ < p_.size() && (p_[pos_] == '?' || p_[pos_] == '+')) ++pos_;  // lazy, possessive
+    return true;
+  }
+
+  std::string_view p_;
+  size_t pos_ = 0;
+};
+
+bool CutAlternatives(const std::vector<Sequence>& alternatives, std::string* out);
+
+// Appends a prefix of every match of `sequence`: its items up to the first unbounded one,
+// and that one cut. True when a cut was made (false: the whole sequence was appended).
+bool CutSequence(const Sequence& sequence, std::string* out) {
+  for (const Item& item : sequence.items) {
+    if (item.Width() != kUnbounded) {
+      *out += item.text;
+      continue;
+    }
+    if (item.atom_width != kUnbounded) {  // x{n,}: every match starts with n of x
+      if (item.min > 0) *out += item.atom;
+      if (item.min > 1) out->append("{").append(std::to_string(item.min)).append("}");
+      return true;
+    }
+    // An unbounded group: when it must match, a match of the group starts the rest.
+    if (item.min > 0) {
+      *out += item.open;
+      CutAlternatives(item.alternatives, out);
+      *out += ")";
+    }
+    return true;
+  }
+  return false;
+}
+
+bool CutAlternatives(const std::vector<Sequence>& alternatives, std::string* out) {
+  bool cut = false;
+  for (size_t i = 0; i < alternatives.size(); ++i) {
+    if (i > 0) *out += "|";
+    cut = CutSequence(alternatives[i], out) || cut;
+  }
+  return cut;
+}
+
+}  // namespace
+
+std::optional<std::string> BoundedPrefix(std::string_view pattern) {
+  std::optional<std::vector<Sequence>> alternatives = Parser(pattern).Parse();
+  if (!alternatives) return std::nullopt;
+  std::string prefix;
+  if (!CutAlternatives(*alternatives, &prefix)) return std::nullopt;
+  return prefix;
+}
+
+}  // namespace leaksweep
