@@ -110,14 +110,12 @@ std::string Sha256Hex(std::string_view data) {
   return ToHex(hash.Finish());
 }
 
-Sha256::Digest HmacSha256(std::string_view key, std::string_view message) {
+HmacSha256Key::HmacSha256Key(std::string_view key) {
   std::array<uint8_t, 64> block{};
   if (key.size() > 64) {
-    Sha256::Digest hashed = [&] {
-      Sha256 h;
-      h.Update(key);
-      return h.Finish();
-    }();
+    Sha256 h;
+    h.Update(key);
+    Sha256::Digest hashed = h.Finish();
     std::memcpy(block.data(), hashed.data(), hashed.size());
   } else {
     std::memcpy(block.data(), key.data(), key.size());
@@ -127,17 +125,22 @@ Sha256::Digest HmacSha256(std::string_view key, std::string_view message) {
     inner_pad[i] = block[i] ^ 0x36;
     outer_pad[i] = block[i] ^ 0x5c;
   }
-  auto as_view = [](const auto& bytes) {
-    return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  };
-  Sha256 inner;
-  inner.Update(as_view(inner_pad));
+  inner_.Update(std::string_view(reinterpret_cast<const char*>(inner_pad.data()), 64));
+  outer_.Update(std::string_view(reinterpret_cast<const char*>(outer_pad.data()), 64));
+}
+
+Sha256::Digest HmacSha256Key::Mac(std::string_view message) const {
+  Sha256 inner = inner_;
   inner.Update(message);
   Sha256::Digest inner_digest = inner.Finish();
-  Sha256 outer;
-  outer.Update(as_view(outer_pad));
-  outer.Update(as_view(inner_digest));
+  Sha256 outer = outer_;
+  outer.Update(
+      std::string_view(reinterpret_cast<const char*>(inner_digest.data()), inner_digest.size()));
   return outer.Finish();
+}
+
+Sha256::Digest HmacSha256(std::string_view key, std::string_view message) {
+  return HmacSha256Key(key).Mac(message);
 }
 
 }  // namespace leaksweep

@@ -219,7 +219,7 @@ std::string Fingerprint(Category category, std::string_view rule_id, std::string
   message.append(value);
   Sha256::Digest digest;
   if (category == Category::kPii) {
-    digest = HmacSha256(key.key(), message);
+    digest = key.mac().Mac(message);
   } else {
     Sha256 hash;
     hash.Update(message);

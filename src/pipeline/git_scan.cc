@@ -89,8 +89,22 @@ std::string MaskDetectedValues(Scanner& scanner, std::string text) {
   return text;
 }
 
-GitProvenance ProvenanceOf(const GitInventory& inventory, const BlobOrigin& blob,
-                           Scanner& scanner) {
+// Commit summaries with detected values masked, by commit index. A commit's summary travels
+// with the findings of every blob it introduced: each worker scans it once, not per blob.
+class MaskedSummaries {
+ public:
+  const std::string& Of(const GitInventory& inventory, uint32_t commit, Scanner& scanner) {
+    auto [it, inserted] = masked_.try_emplace(commit);
+    if (inserted) it->second = MaskDetectedValues(scanner, inventory.commits[commit].summary);
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<uint32_t, std::string> masked_;
+};
+
+GitProvenance ProvenanceOf(const GitInventory& inventory, const BlobOrigin& blob, Scanner& scanner,
+                           MaskedSummaries& summaries) {
   GitProvenance provenance;
   provenance.blob = blob.id.Hex();
   provenance.in_head = blob.in_head;
@@ -102,7 +116,7 @@ GitProvenance ProvenanceOf(const GitInventory& inventory, const BlobOrigin& blob
     provenance.author_name = commit.author_name;
     provenance.author_email = commit.author_email;
     provenance.date = commit.date;
-    provenance.summary = MaskDetectedValues(scanner, commit.summary);
+    provenance.summary = summaries.Of(inventory, blob.commit, scanner);
   }
   return provenance;
 }
@@ -113,6 +127,7 @@ struct Worker {
   Scanner& scanner;
   MemoCache* memos;  // null: no reuse
   std::string storage;
+  MaskedSummaries summaries;
 };
 
 TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
@@ -158,7 +173,7 @@ TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
   result.findings = FindInText(scanner, text.text, path, policy, key, &result.errors, reuse);
   if (reuse.memo != nullptr && memo.usable()) worker.memos->Insert(source.key, std::move(memo));
   if (result.findings.findings.empty()) return result;
-  GitProvenance provenance = ProvenanceOf(inventory, blob, scanner);
+  GitProvenance provenance = ProvenanceOf(inventory, blob, scanner, worker.summaries);
   for (Finding& finding : result.findings.findings) finding.git = provenance;
   return result;
 }
@@ -167,6 +182,7 @@ TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
 std::vector<TextResult> ScanMessages(const GitInventory& inventory, Scanner& scanner,
                                      const Policy& policy, const FingerprintKey& key) {
   std::vector<TextResult> results;
+  MaskedSummaries summaries;
   for (const GitMessage& message : inventory.messages) {
     TextResult result;
     result.scanned = true;
@@ -174,7 +190,7 @@ std::vector<TextResult> ScanMessages(const GitInventory& inventory, Scanner& sca
     result.findings = FindInText(scanner, message.text, message.where, policy, key, &result.errors);
     BlobOrigin origin;
     origin.commit = message.commit;
-    GitProvenance provenance = ProvenanceOf(inventory, origin, scanner);
+    GitProvenance provenance = ProvenanceOf(inventory, origin, scanner, summaries);
     provenance.blob.clear();
     provenance.in_head = false;  // a message cannot be removed without rewriting history
     for (Finding& finding : result.findings.findings) finding.git = provenance;
@@ -262,7 +278,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
       }
       Scanner scanner(engine);
       MemoCache memos;
-      Worker worker{*reader.value(), scanner, options.reuse_deltas ? &memos : nullptr, {}};
+      Worker worker{*reader.value(), scanner, options.reuse_deltas ? &memos : nullptr, {}, {}};
       // Chunks of whole delta families in read order: each worker's reads stay local, so the
       // delta bases it needs are still in its cache, and so are their scan memos. Results land
       // by blob index, in report order.

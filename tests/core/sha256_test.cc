@@ -38,3 +38,13 @@ TEST_CASE("HMAC-SHA-256 matches RFC 4231 test cases") {
                          "Test Using Larger Than Block-Size Key - Hash Key First")) ==
         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
+
+TEST_CASE("one HMAC key serves many messages, each as if hashed alone") {
+  leaksweep::HmacSha256Key key("Jefe");
+  for (int round = 0; round < 2; ++round) {  // the key's state is not used up by a message
+    CHECK(ToHex(key.Mac("what do ya want for nothing?")) ==
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    CHECK(key.Mac("a") == HmacSha256("Jefe", "a"));
+    CHECK(key.Mac(std::string(200, 'm')) == HmacSha256("Jefe", std::string(200, 'm')));
+  }
+}

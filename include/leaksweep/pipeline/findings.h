@@ -11,6 +11,7 @@
 
 #include "leaksweep/core/finding.h"
 #include "leaksweep/core/report_data.h"
+#include "leaksweep/core/sha256.h"
 #include "leaksweep/core/status.h"
 #include "leaksweep/match/engine.h"
 #include "leaksweep/match/scanner.h"
@@ -23,14 +24,16 @@ namespace leaksweep {
 // Teams that share baselines share the key via LEAKSWEEP_FINGERPRINT_KEY.
 class FingerprintKey {
  public:
-  explicit FingerprintKey(std::string key) : key_(std::move(key)) {}
+  explicit FingerprintKey(std::string key) : key_(std::move(key)), mac_(key_) {}
   // $LEAKSWEEP_FINGERPRINT_KEY, else the key file in $XDG_CONFIG_HOME/leaksweep (or
   // ~/.config/leaksweep), created with 32 random bytes (0600, directory 0700) on first use.
   static Result<FingerprintKey> Load();
   const std::string& key() const { return key_; }
+  const HmacSha256Key& mac() const { return mac_; }
 
  private:
   std::string key_;
+  HmacSha256Key mac_;
 };
 
 // Secrets: SHA-256 of (rule id, value). PII: HMAC-SHA-256 under `key`. 32 hex digits.
