@@ -21,6 +21,9 @@ GitCommand::GitCommand(CLI::App& parent) {
   command_->add_flag("--no-delta-reuse", no_delta_reuse_,
                      "Scan every blob from scratch instead of reusing the scan of the blob it is "
                      "a delta of (same results, slower; for checking and benchmarks)");
+  command_->add_flag("--timings", timings_,
+                     "At the end, print on stderr how long the history walk, the blob scan and "
+                     "the report took");
 }
 
 int GitCommand::Run() {
@@ -33,6 +36,7 @@ int GitCommand::Run() {
   options.enumerate.since_commit = since_commit_;
   options.enumerate.messages = scan_messages_;
   options.reuse_deltas = !no_delta_reuse_;
+  options.timings = timings_;
   options.group_by_value = flags_.format != "jsonl";
   options.read.max_file_size = setup->max_file_size;
   options.read.scan_binary = flags_.scan_binary;

@@ -226,6 +226,26 @@ std::vector<Finding> GroupByValue(std::vector<Finding> findings) {
   return grouped;
 }
 
+// Wall time of the phases of a scan, for --timings.
+class PhaseClock {
+ public:
+  // Ends the phase running now, naming it.
+  void EndPhase(const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    phases_.push_back({name, std::chrono::duration<double>(now - start_).count()});
+    start_ = now;
+  }
+  void Print() const {
+    std::fprintf(stderr, "timings:");
+    for (const auto& [name, seconds] : phases_) std::fprintf(stderr, " %s %.2f s;", name, seconds);
+    std::fprintf(stderr, "\n");
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::vector<std::pair<const char*, double>> phases_;
+};
+
 void PrintProgress(size_t done, size_t total, uint64_t bytes,
                    std::chrono::steady_clock::time_point start, bool final_line) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -242,6 +262,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
                             const Policy& policy, const FingerprintKey& key, ReportWriter& writer,
                             const std::atomic<bool>* stop) {
   auto stopped = [stop] { return stop != nullptr && stop->load(); };
+  PhaseClock clock;
   GitEnumerateOptions enumerate = options.enumerate;
   bool walk_line_shown = false;
   if (options.progress) {
@@ -259,6 +280,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   Result<GitInventory> inventory = EnumerateGit(options.repository, enumerate);
   if (walk_line_shown) std::fprintf(stderr, "\r\033[K");  // the blob progress line follows
   if (!inventory.ok()) return inventory.status();
+  clock.EndPhase("walk (enumeration and provenance)");
   const std::vector<BlobOrigin>& blobs = inventory->blobs;
 
   std::vector<TextResult> results(blobs.size());
@@ -326,6 +348,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
       results.push_back(std::move(result));
     }
   }
+  clock.EndPhase("scan");
   std::vector<Finding> findings;
   for (TextResult& result : results) {
     Absorb(result, summary, [&](Finding&& finding) { findings.push_back(std::move(finding)); });
@@ -337,6 +360,8 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
     ++summary.stats.findings;
   }
   writer.Finish(summary);
+  clock.EndPhase("report");
+  if (options.timings) clock.Print();
   return summary;
 }
 

@@ -466,8 +466,8 @@ TEST_CASE("reusing the scan of a delta's base finds exactly what scanning every 
           lines.insert(lines.begin() + at, "aws_key = \"" + key() + "\"");
           break;
         case 1:
-          lines.insert(lines.begin() + at, "contact: dev" + std::to_string(version) +
-                                               "@example-corp.org # owner");
+          lines.insert(lines.begin() + at,
+                       "contact: dev" + std::to_string(version) + "@example-corp.org # owner");
           break;
         case 2:  // one character changed, often inside a value
           if (!lines[at].empty()) lines[at][next(static_cast<uint32_t>(lines[at].size()))] = 'Q';
@@ -501,4 +501,23 @@ TEST_CASE("reusing the scan of a delta's base finds exactly what scanning every 
     CHECK(reused.out.find("AKIA") != std::string::npos);
     CHECK(reused.out.find("@example-corp.org") != std::string::npos);
   }
+}
+
+TEST_CASE("--timings reports the walk, the scan and the report on stderr, and no report changes") {
+  Repo repo;
+  repo.Write("config.py", "aws_key = '" + kKeyA + "'\n");
+  repo.Commit("add config");
+  std::vector<std::string> args = {"git",  repo.path().string(), "-f",
+                                   "json", "--progress",         "never"};
+  CommandResult plain = RunLeaksweep(args);
+  args.push_back("--timings");
+  CommandResult timed = RunLeaksweep(args);
+  CHECK(timed.exit_code == 1);
+  CHECK(plain.err.find("timings:") == std::string::npos);
+  CHECK(timed.err.find("timings: walk (enumeration and provenance) ") != std::string::npos);
+  CHECK(timed.err.find(" s; scan ") != std::string::npos);
+  CHECK(timed.err.find(" s; report ") != std::string::npos);
+  CHECK(timed.err.find(kKeyA) == std::string::npos);
+  // Reports are the same from run to run: timings stay out of them.
+  CHECK(plain.out == timed.out);
 }

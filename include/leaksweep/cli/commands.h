@@ -67,6 +67,7 @@ class GitCommand {
   bool all_objects_ = false;
   bool scan_messages_ = false;
   bool no_delta_reuse_ = false;
+  bool timings_ = false;
 };
 
 class RulesCommand {

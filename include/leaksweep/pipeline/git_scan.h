@@ -36,6 +36,10 @@ struct GitScanOptions {
   // on it: the scan of such a blob reuses the work done on its base wherever the delta copied
   // the base unchanged (results are the same; see ScanReuse). Off: every blob from scratch.
   bool reuse_deltas = true;
+  // At the end, on stderr: how long the history walk (enumeration and provenance), the blob
+  // scan and the report took, for benchmarks. Never part of a report: reports stay the same
+  // from run to run.
+  bool timings = false;
 };
 
 // Returns the summary, or an error when the repository cannot be opened. Unreadable objects are
