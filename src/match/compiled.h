@@ -18,7 +18,7 @@ namespace leaksweep {
 // and runs the narrow database over the edits alone. Wide rules (longer or unbounded matches)
 // are always run over the whole buffer; together they cost about a third of stage one.
 struct Engine::Compiled {
-  static constexpr unsigned kNarrowWidth = 448;
+  static constexpr unsigned kNarrowWidth = 64;
 
   hs_database_t* narrow = nullptr;  // null when no rule is narrow
   hs_database_t* wide = nullptr;    // null when every rule is narrow
