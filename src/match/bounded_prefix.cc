@@ -203,15 +203,18 @@ class Parser {
       char c = p_[pos_];
       if (c == ':' || c == '>') {  // non-capturing, atomic
         ++pos_;
-      } else if ((c == '<' || c == 'P') && pos_ + 1 < p_.size() && p_[pos_ + 1] != '=' &&
-                 p_[pos_ + 1] != '!') {  // a named group: (?<name>, (?P<name>
+      } else if ((c == '<' && pos_ + 1 < p_.size() && p_[pos_ + 1] != '=' && p_[pos_ + 1] != '!') ||
+                 (c == 'P' && pos_ + 1 < p_.size() && p_[pos_ + 1] == '<')) {
+        // A named group: (?<name>, (?P<name> (not a lookbehind, nor (?P>name) or (?P=name)).
         size_t close = p_.find('>', pos_);
         if (close == std::string_view::npos) return false;
         pos_ = close + 1;
       } else {
         // Flags: "(?i:" opens a group, "(?i)" sets them for the rest of the enclosing one.
         size_t begin = pos_;
-        while (pos_ < p_.size() && (std::isalpha(uint8_t(p_[pos_])) || p_[pos_] == '-')) ++pos_;
+        // Only option letters: (?R), (?C1), (?P>name)... are not flags.
+        constexpr std::string_view kOptionLetters = "imsxnUJ-";
+        while (pos_ < p_.size() && kOptionLetters.find(p_[pos_]) != std::string_view::npos) ++pos_;
         if (pos_ == begin || pos_ >= p_.size()) return false;  // lookarounds, comments...
         if (p_[pos_] == ')') {
           ++pos_;

@@ -37,14 +37,17 @@ TEST_CASE("classes, escapes and inline flags are read as single items") {
 
 TEST_CASE("no prefix when the pattern is bounded or uses syntax that is not modelled") {
   CHECK_FALSE(BoundedPrefix("abc[0-9]{1,5}"));
-  CHECK_FALSE(BoundedPrefix("(a)\\1+"));     // back reference
-  CHECK_FALSE(BoundedPrefix("(?=a)b+"));     // lookahead
-  CHECK_FALSE(BoundedPrefix("(?<!a)b+"));    // lookbehind
-  CHECK_FALSE(BoundedPrefix("\\Qa+\\E"));    // quoting
-  CHECK_FALSE(BoundedPrefix("(?#note)a+"));  // comment
-  CHECK_FALSE(BoundedPrefix("(ab+"));        // unbalanced
-  CHECK_FALSE(BoundedPrefix("[ab+"));        // unterminated class
-  CHECK_FALSE(BoundedPrefix("a{,3}b+"));     // read differently by PCRE2 versions
+  CHECK_FALSE(BoundedPrefix("(a)\\1+"));           // back reference
+  CHECK_FALSE(BoundedPrefix("(?=a)b+"));           // lookahead
+  CHECK_FALSE(BoundedPrefix("(?<!a)b+"));          // lookbehind
+  CHECK_FALSE(BoundedPrefix("\\Qa+\\E"));          // quoting
+  CHECK_FALSE(BoundedPrefix("(?#note)a+"));        // comment
+  CHECK_FALSE(BoundedPrefix("(ab+"));              // unbalanced
+  CHECK_FALSE(BoundedPrefix("[ab+"));              // unterminated class
+  CHECK_FALSE(BoundedPrefix("a{,3}b+"));           // read differently by PCRE2 versions
+  CHECK_FALSE(BoundedPrefix("(a)(?R)b+"));         // recursion
+  CHECK_FALSE(BoundedPrefix("(?P<n>a)(?P>n)b+"));  // a call
+  CHECK_FALSE(BoundedPrefix("(?P<n>a)(?P=n)b+"));  // a back reference
 }
 
 namespace {
