@@ -2,10 +2,14 @@
 
 #include <git2.h>
 
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "flat_set.h"
@@ -180,35 +184,224 @@ bool SameEntry(const RawTreeEntry& a, const RawTreeEntry& b) {
          SameBytes(a.name, b.name, a.name_length);
 }
 
-// Parses git's tree format, "<octal mode> <name>\0<20-byte id>" repeated. Like libgit2, a mode
-// of 040000 is a tree, 0160000 a submodule commit, anything else a blob (files, symlinks, and
-// the odd modes old repositories have). False when the bytes are not a well-formed tree.
-bool ParseTree(const std::string& data, std::vector<RawTreeEntry>* entries) {
-  entries->clear();
-  size_t pos = 0;
-  while (pos < data.size()) {
-    size_t space = data.find(' ', pos);
-    if (space == std::string::npos || space == pos || space - pos > 7) return false;
+// Calls `visit` with each entry of a tree in git's format, "<octal mode> <name>\0<20-byte id>"
+// repeated; false (after visiting the entries before the fault) when the bytes are not a
+// well-formed tree. Like libgit2, a mode of 040000 is a tree, 0160000 a submodule commit,
+// anything else a blob (files, symlinks, and the odd modes old repositories have). Modes and
+// names are short: byte loops beat library calls here (this runs for every entry of every tree).
+template <typename Visit>
+bool ForEachTreeEntry(std::string_view data, Visit&& visit) {
+  const char* p = data.data();
+  const char* const end = p + data.size();
+  while (p < end) {
+    const char* mode_start = p;
     uint32_t mode = 0;
-    for (size_t i = pos; i < space; ++i) {
-      if (data[i] < '0' || data[i] > '7') return false;
-      mode = mode * 8 + static_cast<uint32_t>(data[i] - '0');
+    for (; p < end && *p != ' '; ++p) {
+      if (*p < '0' || *p > '7' || p - mode_start >= 7) return false;
+      mode = mode * 8 + static_cast<uint32_t>(*p - '0');
     }
-    size_t nul = data.find('\0', space + 1);
-    if (nul == std::string::npos || nul == space + 1 || data.size() - nul < 21) return false;
+    if (p == end || p == mode_start) return false;
+    const char* name = ++p;
+    while (p < end && *p != '\0') ++p;
+    if (p == end || p == name || end - p < 21) return false;
     RawTreeEntry entry;
-    entry.name = data.data() + space + 1;
-    entry.name_length = nul - space - 1;
-    std::memcpy(entry.id.bytes.data(), data.data() + nul + 1, 20);
+    entry.name = name;
+    entry.name_length = static_cast<size_t>(p - name);
+    std::memcpy(entry.id.bytes.data(), p + 1, 20);
     uint32_t type = mode & 0170000;
     entry.kind = type == 0040000   ? RawTreeEntry::kTree
                  : type == 0160000 ? RawTreeEntry::kSubmodule
                                    : RawTreeEntry::kBlob;
-    entries->push_back(entry);
-    pos = nul + 21;
+    visit(entry);
+    p += 21;
   }
   return true;
 }
+
+// The entries of a tree; false when the bytes are not a well-formed tree.
+bool ParseTree(std::string_view data, std::vector<RawTreeEntry>* entries) {
+  entries->clear();
+  return ForEachTreeEntry(data,
+                          [entries](const RawTreeEntry& entry) { entries->push_back(entry); });
+}
+
+// What the walk reads, in the order it needs it: a commit (with its description and root tree),
+// then every tree of that commit not seen before, depth first in tree order, then the next
+// commit. A read that failed travels as an error, in its place.
+struct WalkItem {
+  enum Kind : uint8_t { kCommit, kTree, kStop };
+  Kind kind = kTree;
+  GitOid id;            // the commit or tree
+  std::string error;    // kCommit: cannot be read (libgit2's message); kTree: why not (or "")
+  CommitInfo commit;    // kCommit
+  GitOid tree;          // kCommit: its root tree
+  std::string message;  // kCommit, when messages are collected
+  std::string raw;      // kTree: the tree's bytes
+};
+
+// The reading half of the history walk, on a thread of its own: the commit walk, commit
+// parsing and every tree read (inflating and applying deltas: most of the walk's time), while
+// the walk itself compares trees and records blobs. It visits exactly the trees the walk
+// visits, in the same order: those not seen before, which depends only on tree ids, so it
+// keeps its own copy of the set of seen trees. The repository and its store are its alone
+// until it is joined.
+class WalkReader {
+ public:
+  WalkReader(git_repository* repo, ObjectStore* store, RevwalkPtr walk, OidSet seen, bool messages)
+      : repo_(repo),
+        store_(store),
+        walk_(std::move(walk)),
+        seen_(std::move(seen)),
+        messages_(messages),
+        thread_([this] { Run(); }) {}
+
+  ~WalkReader() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      cancelled_ = true;
+    }
+    room_.notify_all();
+    thread_.join();
+  }
+
+  // The next item; a kStop item once the commit walk has ended (its error, if any, in `error`).
+  WalkItem Next() {
+    if (taken_ == batch_.size()) {
+      batch_.clear();
+      taken_ = 0;
+      std::unique_lock<std::mutex> lock(mutex_);
+      ready_.wait(lock, [this] { return !full_.empty(); });
+      batch_.swap(full_.front());
+      full_.pop_front();
+      queued_bytes_ -= BatchBytes(batch_);
+      room_.notify_all();
+    }
+    return std::move(batch_[taken_++]);
+  }
+
+ private:
+  // Items are handed over in batches (a lock per batch, not per tree), and at most about
+  // kMaxQueuedBytes of tree bytes wait at a time.
+  static constexpr size_t kBatchItems = 256;
+  static constexpr size_t kMaxQueuedBytes = size_t{32} << 20;
+
+  static size_t BatchBytes(const std::vector<WalkItem>& batch) {
+    size_t bytes = 0;
+    for (const WalkItem& item : batch) bytes += item.raw.size() + sizeof(WalkItem);
+    return bytes;
+  }
+
+  void Run() {
+    git_oid oid;
+    while (!cancelled()) {
+      int rc = git_revwalk_next(&oid, walk_.get());
+      if (rc == GIT_ITEROVER) break;
+      if (rc != 0) {
+        WalkItem stop;
+        stop.kind = WalkItem::kStop;
+        stop.error = "commit walk stopped: " + LastError();
+        Emit(std::move(stop));
+        Flush();
+        return;
+      }
+      ReadCommit(&oid);
+    }
+    WalkItem stop;
+    stop.kind = WalkItem::kStop;
+    Emit(std::move(stop));
+    Flush();
+  }
+
+  void ReadCommit(const git_oid* oid) {
+    WalkItem item;
+    item.kind = WalkItem::kCommit;
+    item.id = FromGit(oid);
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo_, oid) != 0) {
+      item.error = LastError();
+      Emit(std::move(item));
+      return;
+    }
+    CommitPtr commit(raw);
+    item.commit = DescribeCommit(commit.get());
+    item.tree = FromGit(git_commit_tree_id(commit.get()));
+    if (messages_) {
+      const char* text = git_commit_message(commit.get());
+      item.message = text != nullptr ? text : "";
+    }
+    GitOid tree = item.tree;
+    Emit(std::move(item));
+    if (seen_.Insert(tree)) ReadTree(tree);
+  }
+
+  void ReadTree(const GitOid& id) {
+    WalkItem item;
+    item.kind = WalkItem::kTree;
+    item.id = id;
+    Result<std::optional<PackObject>> object = store_->Read(id);
+    if (!object.ok()) {
+      item.error = object.status().message();
+    } else if (!object->has_value()) {
+      item.error = "object not found";
+    } else if (object.value()->type != GitObjectType::kTree) {
+      item.error = "not a tree";
+    } else {
+      item.raw.assign(object.value()->data);
+    }
+    // The walk visits a tree's subtrees only when the whole tree parses: so does the reader.
+    std::vector<GitOid> subtrees;
+    bool parsed = item.error.empty() && ForEachTreeEntry(item.raw, [&](const RawTreeEntry& e) {
+                    if (e.kind == RawTreeEntry::kTree) subtrees.push_back(e.id);
+                  });
+    if (!parsed) subtrees.clear();
+    Emit(std::move(item));
+    for (const GitOid& subtree : subtrees) {
+      if (seen_.Insert(subtree)) ReadTree(subtree);
+    }
+  }
+
+  bool cancelled() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return cancelled_;
+  }
+
+  void Emit(WalkItem item) {
+    pending_.push_back(std::move(item));
+    if (pending_.size() >= kBatchItems) Flush();
+  }
+
+  void Flush() {
+    if (pending_.empty()) return;
+    size_t bytes = BatchBytes(pending_);
+    std::unique_lock<std::mutex> lock(mutex_);
+    room_.wait(lock, [&] {
+      return cancelled_ || full_.empty() || queued_bytes_ + bytes <= kMaxQueuedBytes;
+    });
+    if (cancelled_) {
+      pending_.clear();
+      return;
+    }
+    queued_bytes_ += bytes;
+    full_.push_back(std::move(pending_));
+    pending_.clear();
+    ready_.notify_one();
+  }
+
+  git_repository* repo_;
+  ObjectStore* store_;
+  RevwalkPtr walk_;
+  OidSet seen_;
+  bool messages_;
+  std::vector<WalkItem> pending_;  // the reader's batch being filled
+  std::vector<WalkItem> batch_;    // the walk's batch being taken
+  size_t taken_ = 0;
+  std::mutex mutex_;
+  std::condition_variable ready_, room_;
+  std::deque<std::vector<WalkItem>> full_;  // batches handed over, oldest first
+  size_t queued_bytes_ = 0;
+  bool cancelled_ = false;
+  std::thread thread_;  // last: starts once everything above is set up
+};
 
 // Builds the inventory: one pass over commits, oldest first, and their new trees.
 class Enumerator {
@@ -223,6 +416,7 @@ class Enumerator {
     git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
     if (!PushRevisions(walk.get(), options)) return;
     collect_messages_ = options.messages;
+    if (options.read_ahead) return WalkWithReader(std::move(walk), options);
     git_oid oid;
     while (true) {
       int rc = git_revwalk_next(&oid, walk.get());
@@ -399,16 +593,53 @@ class Enumerator {
       return Error(FromGit(oid).Hex(), "cannot read commit: " + LastError());
     }
     CommitPtr commit(raw);
-    commit_index_ = static_cast<uint32_t>(inventory_->commits.size());
-    inventory_->commits.push_back(DescribeCommit(commit.get()));
-    commit_index_of_[FromGit(oid)] = commit_index_;
-    if (collect_messages_) {
-      const char* text = git_commit_message(commit.get());
-      inventory_->messages.push_back(
-          {"commit:" + FromGit(oid).Hex(), commit_index_, text != nullptr ? text : ""});
-    }
+    const char* text = collect_messages_ ? git_commit_message(commit.get()) : nullptr;
+    StartCommit(DescribeCommit(commit.get()), text != nullptr ? text : "");
     GitOid tree = FromGit(git_commit_tree_id(commit.get()));
     if (seen_trees_.Insert(tree)) VisitTree(tree, "", PathHash::Start());
+  }
+
+  // The walk with its reads done ahead by a WalkReader thread; the same inventory.
+  void WalkWithReader(RevwalkPtr walk, const GitEnumerateOptions& options) {
+    WalkReader reader(repo_, store_, std::move(walk), seen_trees_, collect_messages_);
+    reader_ = &reader;
+    while (!lost_place_) {
+      WalkItem item = reader.Next();
+      if (item.kind == WalkItem::kStop) {
+        if (!item.error.empty()) Error("", item.error);
+        break;
+      }
+      if (item.kind != WalkItem::kCommit) {
+        LostPlace(item.id);
+        break;
+      }
+      if (!item.error.empty()) {
+        Error(item.id.Hex(), "cannot read commit: " + item.error);
+        continue;
+      }
+      StartCommit(std::move(item.commit), std::move(item.message));
+      if (seen_trees_.Insert(item.tree)) VisitTree(item.tree, "", PathHash::Start());
+      if (options.on_progress && inventory_->commits.size() % kProgressEvery == 0) {
+        options.on_progress(inventory_->commits.size(), inventory_->blobs.size());
+      }
+    }
+    reader_ = nullptr;
+  }
+
+  // Never expected: the reader visits the trees the walk visits, in the same order.
+  void LostPlace(const GitOid& id) {
+    lost_place_ = true;
+    Error(id.Hex(), "internal error: the history walk and its reader went out of step");
+  }
+
+  void StartCommit(CommitInfo info, std::string message) {
+    commit_index_ = static_cast<uint32_t>(inventory_->commits.size());
+    commit_index_of_[info.id] = commit_index_;
+    if (collect_messages_) {
+      inventory_->messages.push_back(
+          {"commit:" + info.id.Hex(), commit_index_, std::move(message)});
+    }
+    inventory_->commits.push_back(std::move(info));
   }
 
   // A tree as last visited at one path: its entries, and each blob entry's index in
@@ -468,6 +699,20 @@ class Enumerator {
   // `raw` empty, when it cannot be read or is not a tree.
   bool ReadTree(const GitOid& id, const std::string& where, std::string* raw) {
     auto place = [&where] { return "cannot read tree '" + where + "': "; };  // errors only
+    if (reader_ != nullptr) {
+      if (lost_place_) return false;
+      WalkItem item = reader_->Next();
+      if (item.kind != WalkItem::kTree || item.id != id) {
+        LostPlace(id);
+        return false;
+      }
+      if (!item.error.empty()) {
+        Error(id.Hex(), place() + item.error);
+        return false;
+      }
+      *raw = std::move(item.raw);
+      return true;
+    }
     Result<std::optional<PackObject>> object = store_->Read(id);
     if (!object.ok()) {
       Error(id.Hex(), place() + object.status().message());
@@ -542,6 +787,8 @@ class Enumerator {
   std::unordered_map<GitOid, uint32_t, OidHash> commit_index_of_;
   bool collect_messages_ = false;
   bool revisions_failed_ = false;
+  WalkReader* reader_ = nullptr;  // set while a reader thread does the reads
+  bool lost_place_ = false;
 };
 
 }  // namespace

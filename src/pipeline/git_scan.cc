@@ -264,6 +264,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   auto stopped = [stop] { return stop != nullptr && stop->load(); };
   PhaseClock clock;
   GitEnumerateOptions enumerate = options.enumerate;
+  enumerate.read_ahead = options.threads > 1;  // the workers' cores are idle during the walk
   bool walk_line_shown = false;
   if (options.progress) {
     // The walk of a large history takes seconds before any blob is read: say how far it got.

@@ -521,3 +521,54 @@ TEST_CASE("--timings reports the walk, the scan and the report on stderr, and no
   // Reports are the same from run to run: timings stay out of them.
   CHECK(plain.out == timed.out);
 }
+
+// With two threads or more, a second thread reads commits and trees ahead of the walk
+// (GitEnumerateOptions::read_ahead); with one, the walk reads them itself. Every report must be
+// the same either way, errors included.
+TEST_CASE("reading the history ahead of the walk changes no report") {
+  Repo repo;
+  repo.Write("config/app.env", "KEY=" + kKeyA + "\n");
+  repo.Commit("first, with a key in the message: " + kKeyD);
+  repo.Git({"checkout", "-q", "-b", "feature"});
+  repo.Git({"mv", "config/app.env", "config/renamed.env"});
+  repo.Write("feature/new.env", "KEY=" + kKeyB + "\n");
+  repo.Commit("rename and add on a branch");
+  repo.Git({"checkout", "-q", "main"});
+  // Enough commits and trees to fill several of the reader's batches (256 items each).
+  for (int i = 0; i < 90; ++i) {
+    std::string n = std::to_string(i);
+    repo.Write("deep/a" + std::to_string(i % 3) + "/b/c/file.txt", "version " + n + "\n");
+    repo.Write("mail/list" + std::to_string(i % 4) + ".txt", "owner" + n + "@example-corp.org\n");
+    repo.Commit("change " + n);
+  }
+  repo.Git({"merge", "-q", "--no-edit", "feature"});
+  repo.Git({"checkout", "-q", "--orphan", "other-root"});
+  repo.Write("orphan.env", "KEY=" + kKeyC + "\n");
+  repo.Commit("a second root, reachable from a tag only");
+  repo.Git({"tag", "-a", "-m", "tagged", "v1"});
+  repo.Git({"checkout", "-q", "main"});
+  repo.Git({"branch", "-D", "-q", "other-root"});
+  // A tree no longer in the object database: reported by both walks, in the same place.
+  std::string lost = repo.Git({"rev-parse", "HEAD~40:deep/a1/b"}).substr(0, 40);
+  fs::remove(repo.path() / ".git" / "objects" / lost.substr(0, 2) / lost.substr(2));
+
+  for (std::vector<std::string> extra : {std::vector<std::string>{"-f", "json", "--scan-messages"},
+                                         std::vector<std::string>{"-f", "jsonl"},
+                                         std::vector<std::string>{"-f", "json", "HEAD~30..HEAD"}}) {
+    std::vector<std::string> args = {"git", repo.path().string(), "--show-secrets", "--progress",
+                                     "never"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), {"--threads", "1"});
+    CommandResult walk_reads = RunLeaksweep(args);
+    args.back() = "2";
+    CommandResult read_ahead = RunLeaksweep(args);
+    INFO(extra.back());
+    CHECK(walk_reads.exit_code == 1);
+    CHECK(read_ahead.exit_code == walk_reads.exit_code);
+    CHECK(read_ahead.out == walk_reads.out);
+    if (extra.back() == "--scan-messages") {
+      CHECK(read_ahead.out.find(lost) != std::string::npos);   // the lost tree, reported
+      CHECK(read_ahead.out.find(kKeyD) != std::string::npos);  // the message's key
+    }
+  }
+}

@@ -91,6 +91,9 @@ struct GitEnumerateOptions {
   std::string since_commit;
   // Also collect commit and annotated tag messages.
   bool messages = false;
+  // Read commits and trees on a second thread, ahead of the walk that compares them: the same
+  // inventory, sooner, when a second core is free.
+  bool read_ahead = false;
   // Called now and then during the commit walk (every 256 commits) with the commits walked and
   // the distinct blobs found so far, for progress output. Optional.
   std::function<void(size_t commits, size_t blobs)> on_progress;
