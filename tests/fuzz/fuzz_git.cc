@@ -4,7 +4,8 @@
 // loose, and all in one pack. Each input is written into a fresh copy, and then every blob is
 // enumerated and read as `leaksweep git` does (EnumerateGit with all objects and messages,
 // then GitBlobReader::Size and Read for each blob, in read order). Errors are fine; crashes,
-// sanitizer reports and hangs are not, and the inventory must be consistent.
+// sanitizer reports and hangs are not, the inventory must be consistent, and the walk with its
+// reads done ahead on a second thread (GitEnumerateOptions::read_ahead) must give the same.
 //
 // Input: a mode byte (bits 0-2: the mode below, modulo 6; bit 3: also enumerate revision
 // ranges), then
@@ -371,19 +372,52 @@ Result<GitInventory> Enumerate(const std::string& path, const GitEnumerateOption
   return inventory;
 }
 
+// Everything an inventory holds, as text, to compare two.
+std::string Describe(const Result<GitInventory>& inventory) {
+  if (!inventory.ok()) return "error: " + inventory.status().message();
+  const GitInventory& inv = inventory.value();
+  std::string text = std::to_string(inv.shallow) + std::to_string(inv.empty) + "\n";
+  for (const CommitInfo& c : inv.commits) {
+    text += "commit " + c.id.Hex() + " " + c.author_name + " <" + c.author_email + "> " + c.date +
+            " " + c.summary + "\n";
+  }
+  for (const BlobOrigin& b : inv.blobs) {
+    text += "blob " + b.id.Hex() + " " + std::to_string(b.commit) + " " + b.path + " " +
+            std::to_string(b.paths) + " " + std::to_string(b.commits) + " " +
+            std::to_string(b.in_head) + "\n";
+  }
+  for (const GitMessage& m : inv.messages) {
+    text += "message " + m.where + " " + std::to_string(m.commit) + " " + m.text + "\n";
+  }
+  for (uint32_t i : inv.read_order) text += std::to_string(i) + " ";
+  text += "\nfamilies ";
+  for (uint32_t i : inv.read_families) text += std::to_string(i) + " ";
+  text += "\n";
+  for (const ScanError& e : inv.errors) text += "error " + e.path + ": " + e.message + "\n";
+  return text;
+}
+
 // Enumerates and reads everything, as `leaksweep git` does (with --all-objects and
-// --scan-messages); with `range`, also enumerates a revision range.
+// --scan-messages); with `range`, also enumerates a revision range. The walk with its reads
+// done ahead on a second thread (as with --threads 2) must give the very same inventory.
 void ReadRepository(const std::string& path, bool range) {
   GitEnumerateOptions options;
   options.all_objects = true;
   options.messages = true;
   Result<GitInventory> inventory = Enumerate(path, options);
+  GitEnumerateOptions ahead = options;
+  ahead.read_ahead = true;
+  std::string walked = Describe(inventory), read_ahead = Describe(Enumerate(path, ahead));
+  FUZZ_CHECK(walked == read_ahead, "read ahead:\n" + read_ahead + "\nwalk alone:\n" + walked);
   if (!inventory.ok()) return;
   if (range) {
     GitEnumerateOptions range_options;
     range_options.revisions = {"main~1..v1", "^main~1"};
     range_options.since_commit = "main~1";
-    Enumerate(path, range_options);
+    Result<GitInventory> ranged = Enumerate(path, range_options);
+    range_options.read_ahead = true;
+    FUZZ_CHECK(Describe(ranged) == Describe(Enumerate(path, range_options)),
+               "a range read ahead differs");
   }
   const GitInventory& inv = inventory.value();
   const bool verbose = std::getenv("LEAKSWEEP_FUZZ_VERBOSE") != nullptr;
