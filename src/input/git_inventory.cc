@@ -66,6 +66,7 @@ struct OidHash {
 struct OpenedRepository {
   RepositoryPtr repo;
   std::shared_ptr<ObjectStore> store;
+  std::string objects_dir;
 };
 
 Result<OpenedRepository> OpenRepository(const std::string& path, size_t cache_bytes) {
@@ -73,9 +74,10 @@ Result<OpenedRepository> OpenRepository(const std::string& path, size_t cache_by
   if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) != 0) {
     return Status::Error(path + ": not a git repository (" + LastError() + ")");
   }
-  OpenedRepository opened{RepositoryPtr(raw), nullptr};
+  OpenedRepository opened{RepositoryPtr(raw), nullptr, {}};
   const char* common = git_repository_commondir(raw);
   std::string objects = (std::filesystem::path(common != nullptr ? common : "") / "objects");
+  opened.objects_dir = objects;
   Result<std::unique_ptr<ObjectStore>> store = ObjectStore::Open(objects, cache_bytes);
   if (!store.ok()) {
     return Status::Error(path + ": cannot open the object database: " + store.status().message());
@@ -477,7 +479,7 @@ class Enumerator {
     std::vector<GitOid> ids;
     ids.reserve(inventory_->blobs.size());
     for (const BlobOrigin& blob : inventory_->blobs) ids.push_back(blob.id);
-    inventory_->read_order = store_->ReadOrder(ids, &inventory_->read_families);
+    inventory_->read_order = store_->ReadOrder(ids, &inventory_->read_families, read_plan_.get());
   }
 
   void AddUnreachableBlobs() {
@@ -603,6 +605,9 @@ class Enumerator {
   void WalkWithReader(RevwalkPtr walk, const GitEnumerateOptions& options) {
     WalkReader reader(repo_, store_, std::move(walk), seen_trees_, collect_messages_);
     reader_ = &reader;
+    // The reader first sorts every commit before it hands over any: time to plan the blob
+    // read order (the part that does not depend on which blobs), with packs of its own.
+    if (planner_ != nullptr) read_plan_ = planner_->PlanReads();
     while (!lost_place_) {
       WalkItem item = reader.Next();
       if (item.kind == WalkItem::kStop) {
@@ -789,6 +794,14 @@ class Enumerator {
   bool revisions_failed_ = false;
   WalkReader* reader_ = nullptr;  // set while a reader thread does the reads
   bool lost_place_ = false;
+
+ public:
+  // With a reader thread: another store of the same packs, to plan the read order on.
+  void set_planner(ObjectStore* planner) { planner_ = planner; }
+
+ private:
+  ObjectStore* planner_ = nullptr;
+  std::shared_ptr<const PackReader::ReadPlan> read_plan_;
 };
 
 }  // namespace
@@ -812,6 +825,12 @@ Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOpt
   inventory.repository = path;
   inventory.shallow = git_repository_is_shallow(repo) == 1;
   Enumerator enumerator(repo, opened->store.get(), &inventory);
+  std::unique_ptr<ObjectStore> planner;
+  if (options.read_ahead) {
+    Result<std::unique_ptr<ObjectStore>> store = ObjectStore::Open(opened->objects_dir, 0);
+    if (store.ok()) planner = std::move(store).value();  // else: planned after the walk
+    enumerator.set_planner(planner.get());
+  }
   enumerator.WalkCommits(options);
   if (enumerator.revisions_failed())
     return Status::Error(inventory.errors.back().message + " (" + inventory.errors.back().path +

@@ -332,8 +332,11 @@ std::vector<GitOid> ObjectStore::FindPrefix(const GitOid& prefix, size_t hex_dig
 }
 
 std::vector<uint32_t> ObjectStore::ReadOrder(const std::vector<GitOid>& ids,
-                                             std::vector<uint32_t>* family_starts) {
-  return packs_->ReadOrder(ids, family_starts);
+                                             std::vector<uint32_t>* family_starts,
+                                             const PackReader::ReadPlan* plan) {
+  return packs_->ReadOrder(ids, family_starts, plan);
 }
+
+std::shared_ptr<const PackReader::ReadPlan> ObjectStore::PlanReads() { return packs_->PlanReads(); }
 
 }  // namespace leaksweep

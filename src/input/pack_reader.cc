@@ -634,6 +634,13 @@ std::string Unquote(const std::string& quoted) {
 
 }  // namespace
 
+struct PackReader::ReadPlan {
+  std::vector<std::string> packs;  // the packs it was made for, in the reader's order
+  std::vector<uint64_t> first;     // node number of each pack's first entry, then the total
+  std::vector<uint32_t> rank;      // per node: its place in read order (UINT32_MAX: none)
+  std::vector<uint32_t> family;    // per node: the rank of its delta family's root
+};
+
 struct PackReader::Impl {
   explicit Impl(uint64_t cache_bytes) : cache(cache_bytes) {}
 
@@ -858,19 +865,16 @@ struct PackReader::Impl {
   }
 
   // See PackReader::ReadOrder.
-  std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids,
-                                  std::vector<uint32_t>* family_starts) {
+  // See PackReader::PlanReads.
+  std::shared_ptr<PackReader::ReadPlan> PlanReads() {
     constexpr uint32_t kNone = UINT32_MAX;
-    if (family_starts != nullptr) family_starts->clear();
-    std::vector<uint64_t> first(packs.size() + 1, 0);  // node number of each pack's first entry
+    auto plan = std::make_shared<PackReader::ReadPlan>();
+    for (const auto& pack : packs) plan->packs.push_back(pack->path);
+    std::vector<uint64_t>& first = plan->first;  // node number of each pack's first entry
+    first.assign(packs.size() + 1, 0);
     for (size_t p = 0; p < packs.size(); ++p) first[p + 1] = first[p] + packs[p]->count;
     const uint64_t total = first.back();
-    std::vector<uint32_t> order(ids.size());
-    for (uint32_t i = 0; i < ids.size(); ++i) order[i] = i;
-    if (total >= kNone || ids.size() >= kNone) {
-      if (family_starts != nullptr) family_starts->assign(order.begin(), order.end());
-      return order;
-    }
+    if (total >= kNone) return plan;  // too many entries to rank: ReadOrder keeps the given order
     // Each pack's entries by offset: (offset, index position).
     std::vector<std::vector<std::pair<uint64_t, uint32_t>>> by_offset(packs.size());
     for (size_t p = 0; p < packs.size(); ++p) {
@@ -921,8 +925,10 @@ struct PackReader::Impl {
         if (parent[node] != kNone) children[cursor[parent[node]]++] = node;
       }
     }
-    std::vector<uint32_t> rank(total, kNone);
-    std::vector<uint32_t> family(total, kNone);  // the rank of each entry's root
+    std::vector<uint32_t>& rank = plan->rank;
+    std::vector<uint32_t>& family = plan->family;  // the rank of each entry's root
+    rank.assign(total, kNone);
+    family.assign(total, kNone);
     std::vector<uint32_t> stack;
     uint32_t next_rank = 0;
     for (uint32_t p = 0; p < packs.size(); ++p) {
@@ -941,6 +947,32 @@ struct PackReader::Impl {
           }
         }
       }
+    }
+    return plan;
+  }
+
+  // See PackReader::ReadOrder.
+  std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids,
+                                  std::vector<uint32_t>* family_starts,
+                                  const PackReader::ReadPlan* given) {
+    constexpr uint32_t kNone = UINT32_MAX;
+    if (family_starts != nullptr) family_starts->clear();
+    std::shared_ptr<const PackReader::ReadPlan> own;
+    if (given == nullptr || given->packs.size() != packs.size() ||
+        !std::equal(packs.begin(), packs.end(), given->packs.begin(),
+                    [](const auto& pack, const std::string& path) { return pack->path == path; })) {
+      own = PlanReads();  // none given, or made for other packs
+      given = own.get();
+    }
+    const std::vector<uint64_t>& first = given->first;
+    const std::vector<uint32_t>& rank = given->rank;
+    const std::vector<uint32_t>& family = given->family;
+    const uint64_t total = first.back();
+    std::vector<uint32_t> order(ids.size());
+    for (uint32_t i = 0; i < ids.size(); ++i) order[i] = i;
+    if (total >= kNone || ids.size() >= kNone) {
+      if (family_starts != nullptr) family_starts->assign(order.begin(), order.end());
+      return order;
     }
     // Ids in no pack (or on a cycle) go last, in their given order.
     std::vector<std::pair<uint64_t, uint32_t>> keyed(ids.size());  // (rank, position in ids)
@@ -1081,9 +1113,12 @@ Result<std::optional<PackObjectHeader>> PackReader::Header(const GitOid& id) {
   }
 }
 
+std::shared_ptr<const PackReader::ReadPlan> PackReader::PlanReads() { return impl_->PlanReads(); }
+
 std::vector<uint32_t> PackReader::ReadOrder(const std::vector<GitOid>& ids,
-                                            std::vector<uint32_t>* family_starts) {
-  return impl_->ReadOrder(ids, family_starts);
+                                            std::vector<uint32_t>* family_starts,
+                                            const ReadPlan* plan) {
+  return impl_->ReadOrder(ids, family_starts, plan);
 }
 
 bool PackReader::Contains(const GitOid& id) {

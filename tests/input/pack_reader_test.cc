@@ -608,6 +608,19 @@ TEST_CASE("hand-made packs: every index format, both delta kinds, a base in anot
     std::vector<uint32_t> order = reader->ReadOrder(ids);
     std::vector<uint32_t> expected = {5, 4, 2, 1, 6, 0, 3};  // 1, 6, 7, 20, 8 then 77, 76
     CHECK(order == expected);
+    // The same from a plan made beforehand by another reader of these packs, with families.
+    std::shared_ptr<const PackReader::ReadPlan> plan = OpenObjects(objects)->PlanReads();
+    std::vector<uint32_t> families, planned_families;
+    CHECK(reader->ReadOrder(ids, &families) == expected);
+    CHECK(reader->ReadOrder(ids, &planned_families, plan.get()) == expected);
+    CHECK(planned_families == families);
+    // A plan made for other packs is not used.
+    TempDir other;
+    PackBuilder lone;
+    lone.Full(FakeId(7), PackBuilder::kBlob, "other");
+    lone.Write(other.path() / "objects", "lone", format);
+    plan = OpenObjects(other.path() / "objects")->PlanReads();
+    CHECK(reader->ReadOrder(ids, nullptr, plan.get()) == expected);
   }
 }
 

@@ -55,9 +55,11 @@ class ObjectStore {
   // The ids that begin with the first `hex_digits` hex digits of `prefix`, at most `limit`.
   std::vector<GitOid> FindPrefix(const GitOid& prefix, size_t hex_digits, size_t limit);
 
-  // See PackReader::ReadOrder.
+  // See PackReader::ReadOrder and PlanReads.
   std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids,
-                                  std::vector<uint32_t>* family_starts = nullptr);
+                                  std::vector<uint32_t>* family_starts = nullptr,
+                                  const PackReader::ReadPlan* plan = nullptr);
+  std::shared_ptr<const PackReader::ReadPlan> PlanReads();
   const PackReader& packs() const { return *packs_; }
 
  private:
