@@ -166,6 +166,21 @@ class Parser {
     }
   }
 
+  // Where a POSIX class ("[:alpha:]") that starts its name at `from` ends, read as PCRE2 does:
+  // a "]" or "[:" before the closing ":]" means it is no POSIX class (the "[" is a member).
+  std::optional<size_t> PosixClassEnd(size_t from) const {
+    for (size_t at = from; at + 1 < p_.size(); ++at) {
+      if (p_[at] == '\\' && (p_[at + 1] == ']' || p_[at + 1] == '\\')) {
+        ++at;
+      } else if ((p_[at] == '[' && p_[at + 1] == ':') || p_[at] == ']') {
+        return std::nullopt;
+      } else if (p_[at] == ':' && p_[at + 1] == ']') {
+        return at + 2;
+      }
+    }
+    return std::nullopt;
+  }
+
   bool Class() {
     ++pos_;  // '['
     if (pos_ < p_.size() && p_[pos_] == '^') ++pos_;
@@ -180,14 +195,16 @@ class Parser {
         if (pos_ + 1 >= p_.size()) return false;
         char e = p_[pos_ + 1];
         pos_ += 2;
+        if (e == 'Q' || e == 'E') return false;             // quoting: a ']' inside would not close
+        if (e == 'c' && pos_++ >= p_.size()) return false;  // \cX: X is part of it, even ']'
         if ((e == 'x' || e == 'p' || e == 'P' || e == 'o') && !SkipBraces()) return false;
         continue;
       }
       if (c == '[' && pos_ + 1 < p_.size() && p_[pos_ + 1] == ':') {
-        size_t close = p_.find(":]", pos_ + 2);
-        if (close == std::string_view::npos) return false;
-        pos_ = close + 2;
-        continue;
+        if (std::optional<size_t> close = PosixClassEnd(pos_ + 2)) {
+          pos_ = *close;
+          continue;
+        }
       }
       ++pos_;
     }

@@ -32,7 +32,11 @@ TEST_CASE("classes, escapes and inline flags are read as single items") {
   CHECK(BoundedPrefix("[[:alpha:]\\]]{3,}") == "[[:alpha:]\\]]{3}");
   CHECK(BoundedPrefix("\\x41\\x{42}\\+\\.+") == "\\x41\\x{42}\\+\\.");
   CHECK(BoundedPrefix("(?i)abc\\s+d") == "(?i)abc\\s");
-  CHECK(BoundedPrefix("a{x}b+") == "a{x}b");  // "{x}" is not a quantifier: three literals
+  CHECK(BoundedPrefix("a{x}b+") == "a{x}b");       // "{x}" is not a quantifier: three literals
+  CHECK(BoundedPrefix("[\\c]a]+b") == "[\\c]a]");  // \c takes the next byte, even ']'
+  CHECK_FALSE(BoundedPrefix("[\\Q]\\E]+"));        // quoting inside a class
+  // "[:" starts a POSIX class only when ":]" comes before any "]": here the class is "[[:a]".
+  CHECK(BoundedPrefix("x[[:a]b+c:]") == "x[[:a]b");
 }
 
 TEST_CASE("no prefix when the pattern is bounded or uses syntax that is not modelled") {
