@@ -233,8 +233,10 @@ bool ParseTree(std::string_view data, std::vector<RawTreeEntry>* entries) {
 struct WalkItem {
   enum Kind : uint8_t { kCommit, kTree, kStop };
   Kind kind = kTree;
-  GitOid id;            // the commit or tree
-  std::string error;    // kCommit: cannot be read (libgit2's message); kTree: why not (or "")
+  GitOid id;  // the commit or tree
+  // Why the read failed ("" when it did not): kCommit, libgit2's message; kTree, the store's;
+  // kStop, why the commit walk stopped early.
+  std::string error;
   CommitInfo commit;    // kCommit
   GitOid tree;          // kCommit: its root tree
   std::string message;  // kCommit, when messages are collected
