@@ -66,16 +66,25 @@ bool IsNarrow(const std::optional<Widths>& widths) {
 // each of its matches: the rule keeps its unbounded stage-one pattern.
 constexpr unsigned kMinPrefixWidth = 4;
 
+// A stage-one pattern and its widths per Hyperscan (nullopt: it cannot tell).
+struct StageOne {
+  std::string pattern;
+  std::optional<Widths> widths;
+};
+
 // What stage one runs for `rule`: its own stage-one pattern, or, when that is wide, a narrow
-// prefix of it that stage two's window still covers (see bounded_prefix.h).
-std::string StageOnePattern(const Rule& rule, size_t window) {
-  const std::string& own = rule.StageOnePattern();
-  if (IsNarrow(MeasureWidths(own))) return own;
-  std::optional<std::string> prefix = BoundedPrefix(own);
+// prefix of it that stage two's window still covers (see bounded_prefix.h). `pattern_widths`:
+// those of rule.pattern, which the caller measured already.
+StageOne ChooseStageOne(const Rule& rule, const std::optional<Widths>& pattern_widths,
+                        size_t window) {
+  StageOne own{rule.StageOnePattern(),
+               rule.prefilter.empty() ? pattern_widths : MeasureWidths(rule.prefilter)};
+  if (IsNarrow(own.widths)) return own;
+  std::optional<std::string> prefix = BoundedPrefix(own.pattern);
   if (!prefix) return own;
   std::optional<Widths> widths = MeasureWidths(*prefix);
   if (!IsNarrow(widths) || widths->min < kMinPrefixWidth || widths->max > window) return own;
-  return *prefix;
+  return {std::move(*prefix), widths};
 }
 
 // Each rule's stage-two window and stage-one pattern, which rules are narrow (see Compiled),
@@ -90,12 +99,12 @@ void ClassifyWidths(const RuleSet& rules, Engine::Compiled* compiled) {
     size_t window =
         std::min<size_t>(rule.max_match_length, bounded ? std::max(widths->max, 1u) : SIZE_MAX);
     compiled->window.push_back(window);
-    compiled->stage_one.push_back(StageOnePattern(rule, window));
-    std::optional<Widths> stage_one = MeasureWidths(compiled->stage_one.back());
-    if (IsNarrow(stage_one)) {
+    StageOne stage_one = ChooseStageOne(rule, widths, window);
+    if (IsNarrow(stage_one.widths)) {
       compiled->is_narrow[i] = true;
-      compiled->narrow_width = std::max<size_t>(compiled->narrow_width, stage_one->max);
+      compiled->narrow_width = std::max<size_t>(compiled->narrow_width, stage_one.widths->max);
     }
+    compiled->stage_one.push_back(std::move(stage_one.pattern));
   }
 }
 
