@@ -243,6 +243,47 @@ struct WalkItem {
   std::string raw;      // kTree: the tree's bytes
 };
 
+// Commit `oid` as the walk needs it; `error` set when it cannot be read.
+WalkItem ReadCommitItem(git_repository* repo, const git_oid* oid, bool messages) {
+  WalkItem item;
+  item.kind = WalkItem::kCommit;
+  item.id = FromGit(oid);
+  git_commit* raw = nullptr;
+  if (git_commit_lookup(&raw, repo, oid) != 0) {
+    item.error = LastError();
+    return item;
+  }
+  CommitPtr commit(raw);
+  item.commit = DescribeCommit(commit.get());
+  item.tree = FromGit(git_commit_tree_id(commit.get()));
+  if (messages) {
+    const char* text = git_commit_message(commit.get());
+    item.message = text != nullptr ? text : "";
+  }
+  return item;
+}
+
+// Tree `id`'s bytes; `error` set when it cannot be read or is not a tree.
+WalkItem ReadTreeItem(ObjectStore* store, const GitOid& id) {
+  WalkItem item;
+  item.kind = WalkItem::kTree;
+  item.id = id;
+  Result<std::optional<PackObject>> object = store->Read(id);
+  if (!object.ok()) {
+    item.error = object.status().message();
+  } else if (!object->has_value()) {
+    item.error = "object not found";
+  } else if (object.value()->type != GitObjectType::kTree) {
+    item.error = "not a tree";
+  } else {
+    item.raw.assign(object.value()->data);
+  }
+  return item;
+}
+
+// Why the commit walk stopped early (libgit2's last error).
+std::string WalkStopped() { return "commit walk stopped: " + LastError(); }
+
 // The reading half of the history walk, on a thread of its own: the commit walk, commit
 // parsing and every tree read (inflating and applying deltas: most of the walk's time), while
 // the walk itself compares trees and records blobs. It visits exactly the trees the walk
@@ -303,7 +344,7 @@ class WalkReader {
       if (rc != 0) {
         WalkItem stop;
         stop.kind = WalkItem::kStop;
-        stop.error = "commit walk stopped: " + LastError();
+        stop.error = WalkStopped();
         Emit(std::move(stop));
         Flush();
         return;
@@ -317,41 +358,15 @@ class WalkReader {
   }
 
   void ReadCommit(const git_oid* oid) {
-    WalkItem item;
-    item.kind = WalkItem::kCommit;
-    item.id = FromGit(oid);
-    git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo_, oid) != 0) {
-      item.error = LastError();
-      Emit(std::move(item));
-      return;
-    }
-    CommitPtr commit(raw);
-    item.commit = DescribeCommit(commit.get());
-    item.tree = FromGit(git_commit_tree_id(commit.get()));
-    if (messages_) {
-      const char* text = git_commit_message(commit.get());
-      item.message = text != nullptr ? text : "";
-    }
+    WalkItem item = ReadCommitItem(repo_, oid, messages_);
+    bool readable = item.error.empty();
     GitOid tree = item.tree;
     Emit(std::move(item));
-    if (seen_.Insert(tree)) ReadTree(tree);
+    if (readable && seen_.Insert(tree)) ReadTree(tree);
   }
 
   void ReadTree(const GitOid& id) {
-    WalkItem item;
-    item.kind = WalkItem::kTree;
-    item.id = id;
-    Result<std::optional<PackObject>> object = store_->Read(id);
-    if (!object.ok()) {
-      item.error = object.status().message();
-    } else if (!object->has_value()) {
-      item.error = "object not found";
-    } else if (object.value()->type != GitObjectType::kTree) {
-      item.error = "not a tree";
-    } else {
-      item.raw.assign(object.value()->data);
-    }
+    WalkItem item = ReadTreeItem(store_, id);
     // The walk visits a tree's subtrees only when the whole tree parses: so does the reader.
     std::vector<GitOid> subtrees;
     bool parsed = item.error.empty() && ForEachTreeEntry(item.raw, [&](const RawTreeEntry& e) {
@@ -426,13 +441,10 @@ class Enumerator {
       int rc = git_revwalk_next(&oid, walk.get());
       if (rc == GIT_ITEROVER) break;
       if (rc != 0) {
-        Error("", "commit walk stopped: " + LastError());
+        Error("", WalkStopped());
         break;
       }
-      VisitCommit(&oid);
-      if (options.on_progress && inventory_->commits.size() % kProgressEvery == 0) {
-        options.on_progress(inventory_->commits.size(), inventory_->blobs.size());
-      }
+      AcceptCommit(ReadCommitItem(repo_, &oid, collect_messages_), options);
     }
   }
 
@@ -591,16 +603,18 @@ class Enumerator {
     return false;
   }
 
-  void VisitCommit(const git_oid* oid) {
-    git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo_, oid) != 0) {
-      return Error(FromGit(oid).Hex(), "cannot read commit: " + LastError());
+  // Records a commit read by ReadCommitItem (or reports why it could not be read) and visits
+  // its new trees.
+  void AcceptCommit(WalkItem item, const GitEnumerateOptions& options) {
+    if (!item.error.empty()) {
+      Error(item.id.Hex(), "cannot read commit: " + item.error);
+    } else {
+      StartCommit(std::move(item.commit), std::move(item.message));
+      if (seen_trees_.Insert(item.tree)) VisitTree(item.tree, "", PathHash::Start());
     }
-    CommitPtr commit(raw);
-    const char* text = collect_messages_ ? git_commit_message(commit.get()) : nullptr;
-    StartCommit(DescribeCommit(commit.get()), text != nullptr ? text : "");
-    GitOid tree = FromGit(git_commit_tree_id(commit.get()));
-    if (seen_trees_.Insert(tree)) VisitTree(tree, "", PathHash::Start());
+    if (options.on_progress && inventory_->commits.size() % kProgressEvery == 0) {
+      options.on_progress(inventory_->commits.size(), inventory_->blobs.size());
+    }
   }
 
   // The walk with its reads done ahead by a WalkReader thread; the same inventory.
@@ -620,15 +634,7 @@ class Enumerator {
         LostPlace(item.id);
         break;
       }
-      if (!item.error.empty()) {
-        Error(item.id.Hex(), "cannot read commit: " + item.error);
-        continue;
-      }
-      StartCommit(std::move(item.commit), std::move(item.message));
-      if (seen_trees_.Insert(item.tree)) VisitTree(item.tree, "", PathHash::Start());
-      if (options.on_progress && inventory_->commits.size() % kProgressEvery == 0) {
-        options.on_progress(inventory_->commits.size(), inventory_->blobs.size());
-      }
+      AcceptCommit(std::move(item), options);
     }
     reader_ = nullptr;
   }
@@ -705,35 +711,22 @@ class Enumerator {
   // Reads tree `id` (at `where`, for messages) into `raw`; false, with the error recorded and
   // `raw` empty, when it cannot be read or is not a tree.
   bool ReadTree(const GitOid& id, const std::string& where, std::string* raw) {
-    auto place = [&where] { return "cannot read tree '" + where + "': "; };  // errors only
-    if (reader_ != nullptr) {
+    WalkItem item;
+    if (reader_ == nullptr) {
+      item = ReadTreeItem(store_, id);
+    } else {
       if (lost_place_) return false;
-      WalkItem item = reader_->Next();
+      item = reader_->Next();
       if (item.kind != WalkItem::kTree || item.id != id) {
         LostPlace(id);
         return false;
       }
-      if (!item.error.empty()) {
-        Error(id.Hex(), place() + item.error);
-        return false;
-      }
-      *raw = std::move(item.raw);
-      return true;
     }
-    Result<std::optional<PackObject>> object = store_->Read(id);
-    if (!object.ok()) {
-      Error(id.Hex(), place() + object.status().message());
+    if (!item.error.empty()) {
+      Error(id.Hex(), "cannot read tree '" + where + "': " + item.error);
       return false;
     }
-    if (!object->has_value()) {
-      Error(id.Hex(), place() + "object not found");
-      return false;
-    }
-    if (object.value()->type != GitObjectType::kTree) {
-      Error(id.Hex(), place() + "not a tree");
-      return false;
-    }
-    raw->assign(object.value()->data);
+    *raw = std::move(item.raw);
     return true;
   }
 
