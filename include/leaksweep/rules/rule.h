@@ -63,7 +63,8 @@ struct Rule {
   int source_line = 0;
 
   RuleInfo Info() const;
-  // What stage one (Hyperscan) matches for this rule.
+  // The rule's own stage-one (Hyperscan) pattern. When it has no upper length, the engine runs
+  // a bounded prefix of it instead (src/match/bounded_prefix.h).
   const std::string& StageOnePattern() const { return prefilter.empty() ? pattern : prefilter; }
 };
 
