@@ -653,7 +653,20 @@ struct PackReader::ReadPlan {
 };
 
 struct PackReader::Impl {
-  explicit Impl(uint64_t cache_bytes) : cache(cache_bytes) {}
+  // A history walk reads every commit twice: libgit2's commit walk reads them all before it
+  // hands out the first, then each is looked up again. Kept apart from the cache, the trees read
+  // in between do not evict them. (Readers of blobs never fill it.)
+  static constexpr uint64_t kCommitCacheBytes = uint64_t{32} << 20;
+
+  explicit Impl(uint64_t cache_bytes) : cache(cache_bytes), commits(kCommitCacheBytes) {}
+
+  ObjectPtr FindCached(uint64_t key) {
+    if (ObjectPtr hit = cache.Find(key)) return hit;
+    return commits.Find(key);
+  }
+  void Keep(uint64_t key, const ObjectPtr& object) {
+    (object->type == GitObjectType::kCommit ? commits : cache).Insert(key, object);
+  }
 
   std::vector<std::shared_ptr<const Pack>> packs;
   std::vector<std::string> skipped;
@@ -662,6 +675,7 @@ struct PackReader::Impl {
   PackReader::BaseSource base_source;
   Inflater inflater;
   ObjectCache cache;
+  ObjectCache commits;  // commit objects only
   PackReaderStats stats;
   uint32_t last_pack = 0;  // where the last lookup succeeded: tried first
 
@@ -764,7 +778,7 @@ struct PackReader::Impl {
     uint64_t base_key = ObjectCache::kNoKey;  // where the chain's first base came from
     for (;;) {
       base_key = ObjectCache::Key(at);
-      if (ObjectPtr hit = cache.Find(ObjectCache::Key(at))) {
+      if (ObjectPtr hit = FindCached(ObjectCache::Key(at))) {
         ++stats.cache_hits;
         base = std::move(hit);
         break;
@@ -782,7 +796,7 @@ struct PackReader::Impl {
         }
         ++stats.inflated;
         base = std::move(object);
-        cache.Insert(ObjectCache::Key(at), base);
+        Keep(ObjectCache::Key(at), base);
         break;
       }
       if (chain.size() >= static_cast<size_t>(kMaxDeltaDepth)) {
@@ -850,7 +864,7 @@ struct PackReader::Impl {
       if (i == 0) rebuilt = origin.base != ObjectCache::kNoKey;
       ++stats.deltas;
       base = std::move(object);
-      cache.Insert(ObjectCache::Key(step.at), base);
+      Keep(ObjectCache::Key(step.at), base);
     }
     if (scratch_capacity > kKeepScratchBytes) {
       scratch.reset();
@@ -1183,8 +1197,8 @@ const std::vector<std::string>& PackReader::skipped() const { return impl_->skip
 
 PackReaderStats PackReader::stats() const {
   PackReaderStats stats = impl_->stats;
-  stats.cache_bytes = impl_->cache.bytes();
-  stats.cache_peak = impl_->cache.peak();
+  stats.cache_bytes = impl_->cache.bytes() + impl_->commits.bytes();
+  stats.cache_peak = impl_->cache.peak() + impl_->commits.peak();
   return stats;
 }
 

@@ -72,8 +72,8 @@ struct PackReaderStats {
   uint64_t inflated = 0;     // non-delta objects inflated
   uint64_t deltas = 0;       // deltas applied
   uint64_t ref_deltas = 0;   // REF_DELTA bases looked up by id
-  uint64_t cache_bytes = 0;  // bytes held by the cache now
-  uint64_t cache_peak = 0;   // most bytes it ever held
+  uint64_t cache_bytes = 0;  // bytes held by the caches now (objects, commits)
+  uint64_t cache_peak = 0;   // most bytes each ever held, summed
 };
 
 class PackReader {
@@ -86,6 +86,7 @@ class PackReader {
   // alternates. A pack that cannot be used (unreadable, bad or unsupported index, header or
   // trailer that does not match its index) is left out and listed in skipped(): its objects
   // are then "not found". A repository without packs gives a reader that finds nothing.
+  // Objects read are cached up to `cache_bytes`, and commits apart, up to 32 MiB more.
   static Result<std::unique_ptr<PackReader>> Open(const std::string& objects_dir,
                                                   size_t cache_bytes = kDefaultCacheBytes);
   ~PackReader();
