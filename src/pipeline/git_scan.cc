@@ -199,32 +199,47 @@ std::vector<TextResult> ScanMessages(const GitInventory& inventory, Scanner& sca
   return results;
 }
 
-// Keeps the first finding of each (rule, value) and lists the others as its other locations.
+// The findings of a scan in report order. With grouping, the first finding of each (rule, value)
+// is kept and the others become its other locations: taken as they come, so the many copies
+// of one value in a long history (curl: 136,000 findings, 579 values) are never held at once.
 // The value counts as in HEAD when any location is.
-std::vector<Finding> GroupByValue(std::vector<Finding> findings) {
-  std::vector<Finding> grouped;
-  std::unordered_map<std::string, size_t> first;  // rule id + fingerprint -> index in grouped
-  for (Finding& finding : findings) {
-    std::string key = finding.rule_id + '\0' + finding.fingerprint;
-    auto [it, inserted] = first.try_emplace(key, grouped.size());
-    if (inserted) {
-      grouped.push_back(std::move(finding));
-      continue;
+class FindingCollector {
+ public:
+  explicit FindingCollector(bool group_by_value) : group_by_value_(group_by_value) {}
+
+  void Add(Finding&& finding) {
+    if (!group_by_value_) {
+      kept_.push_back(std::move(finding));
+      return;
     }
-    Finding& kept = grouped[it->second];
+    key_.assign(finding.rule_id).append(1, '\0').append(finding.fingerprint);
+    auto it = first_.find(key_);
+    if (it == first_.end()) {
+      first_.emplace(key_, kept_.size());
+      kept_.push_back(std::move(finding));
+      return;
+    }
+    Finding& kept = kept_[it->second];
     FindingLocation location;
-    location.path = finding.path;
+    location.path = std::move(finding.path);
     location.start = finding.start;
     if (finding.git) {
-      location.commit = finding.git->commit;
-      location.blob = finding.git->blob;
+      location.commit = std::move(finding.git->commit);
+      location.blob = std::move(finding.git->blob);
       location.in_head = finding.git->in_head;
       if (kept.git && finding.git->in_head) kept.git->in_head = true;
     }
     kept.other_locations.push_back(std::move(location));
   }
-  return grouped;
-}
+
+  std::vector<Finding>& findings() { return kept_; }
+
+ private:
+  bool group_by_value_;
+  std::vector<Finding> kept_;
+  std::unordered_map<std::string, size_t> first_;  // rule id + fingerprint -> index in kept_
+  std::string key_;                                // reused: a lookup allocates nothing
+};
 
 // Wall time of the phases of a scan, for --timings.
 class PhaseClock {
@@ -350,13 +365,12 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
     }
   }
   clock.EndPhase("scan");
-  std::vector<Finding> findings;
+  FindingCollector findings(options.group_by_value);
   for (TextResult& result : results) {
-    Absorb(result, summary, [&](Finding&& finding) { findings.push_back(std::move(finding)); });
+    Absorb(result, summary, [&](Finding&& finding) { findings.Add(std::move(finding)); });
   }
-  if (options.group_by_value) findings = GroupByValue(std::move(findings));
   if (stopped()) MarkIncomplete(&summary);
-  for (const Finding& finding : findings) {
+  for (const Finding& finding : findings.findings()) {
     writer.AddFinding(finding);
     ++summary.stats.findings;
   }

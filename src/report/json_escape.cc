@@ -44,12 +44,23 @@ void AppendAsciiByte(std::string& out, char c) {
   }
 }
 
+// Printable ASCII other than the quote and the backslash stands for itself.
+bool IsPlain(char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
   size_t i = 0;
   while (i < text.size()) {
+    // Most text is plain: appended a run at a time, not decoded byte by byte.
+    size_t plain_end = i;
+    while (plain_end < text.size() && IsPlain(text[plain_end])) ++plain_end;
+    if (plain_end > i) {
+      out.append(text, i, plain_end - i);
+      i = plain_end;
+      continue;
+    }
     const std::optional<Utf8Char> decoded = DecodeUtf8(text.substr(i));
     if (!decoded) {
       // Not UTF-8: read the byte as Latin-1 so that the output stays valid.
