@@ -11,21 +11,36 @@
 
 namespace leaksweep {
 
-// Stage one is two Hyperscan databases (expression id = rule index), split by how long a
-// stage-one match can be. A "narrow" rule's matches are at most narrow_width bytes long, so
-// whether one ends at a given offset depends only on the bytes just before it: a scan of an
-// edited buffer takes the narrow rules' ends inside unchanged stretches from the earlier scan
-// and runs the narrow database over the edits alone. Wide rules (longer or unbounded matches)
-// are always run over the whole buffer; together they cost about a third of stage one.
+// Stage one is three Hyperscan databases (expression id = rule index), split by what a
+// stage-one match of the rule can span:
+// - "narrow" rules: matches at most narrow_width bytes long, so whether one ends at a given
+//   offset depends only on the bytes just before it;
+// - "line-bounded" rules: longer or unbounded matches, but holding at most line_feeds line
+//   feeds (see line_feeds.h), so an end depends only on the bytes from the (line_feeds + 1)-th
+//   line feed before it;
+// - "wide" rules: the others, whose ends can depend on any byte before them.
+// A scan of an edited buffer takes the narrow and line-bounded rules' ends on the stretches the
+// edit left alone from the earlier scan, and runs their databases over the edits (with the
+// bytes or lines around them) alone. Wide rules are always run over the whole buffer. A scan
+// from scratch runs the line-bounded and wide rules together, in one database: many share
+// keywords, which Hyperscan then looks for once.
 struct Engine::Compiled {
   static constexpr unsigned kNarrowWidth = 64;
+  // More line feeds than this in a match: the lines around every edit are too many to save
+  // much, and the rule is wide.
+  static constexpr size_t kMaxLineFeeds = 2;
 
-  hs_database_t* narrow = nullptr;  // null when no rule is narrow
-  hs_database_t* wide = nullptr;    // null when every rule is narrow
+  enum class Reach : uint8_t { kNarrow, kLines, kWide };
+
+  hs_database_t* narrow = nullptr;          // null when no rule is narrow
+  hs_database_t* lines = nullptr;           // null when no rule is line-bounded
+  hs_database_t* wide = nullptr;            // null when every rule is narrow or line-bounded
+  hs_database_t* lines_and_wide = nullptr;  // null when every rule is narrow
   // Per rule: what stage one runs, the rule's stage-one pattern or a narrow prefix of it.
   std::vector<std::string> stage_one;
-  std::vector<bool> is_narrow;      // per rule
-  size_t narrow_width = 0;          // the longest stage-one match of any narrow rule
+  std::vector<Reach> reach;  // per rule
+  size_t narrow_width = 0;   // the longest stage-one match of any narrow rule
+  size_t line_feeds = 0;     // the most line feeds a line-bounded rule's stage-one match holds
   std::vector<Pcre2Code> programs;  // stage two: one per rule, JIT-compiled when possible
   // Per rule: how many bytes before a search's start PCRE2 may look at (lookbehinds, \b, ^).
   std::vector<size_t> lookbehind;
@@ -38,8 +53,9 @@ struct Engine::Compiled {
   Compiled(const Compiled&) = delete;
   Compiled& operator=(const Compiled&) = delete;
   ~Compiled() {
-    if (narrow != nullptr) hs_free_database(narrow);
-    if (wide != nullptr) hs_free_database(wide);
+    for (hs_database_t* database : {narrow, lines, wide, lines_and_wide}) {
+      if (database != nullptr) hs_free_database(database);
+    }
   }
 };
 

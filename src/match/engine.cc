@@ -8,6 +8,7 @@
 #include "bounded_prefix.h"
 #include "cache.h"
 #include "compiled.h"
+#include "line_feeds.h"
 
 namespace leaksweep {
 namespace fs = std::filesystem;
@@ -87,11 +88,12 @@ StageOne ChooseStageOne(const Rule& rule, const std::optional<Widths>& pattern_w
   return {std::move(*prefix), widths};
 }
 
-// Each rule's stage-two window and stage-one pattern, which rules are narrow (see Compiled),
-// and the longest narrow stage-one match. A stage-one pattern Hyperscan cannot analyse counts
-// as wide; compiling it reports the error.
-void ClassifyWidths(const RuleSet& rules, Engine::Compiled* compiled) {
-  compiled->is_narrow.assign(rules.size(), false);
+// Each rule's stage-two window and stage-one pattern, how far its stage-one matches reach
+// (see Compiled), the longest narrow stage-one match and the most line feeds in a line-bounded
+// one. A stage-one pattern Hyperscan cannot analyse counts as wide; compiling it reports the
+// error.
+void ClassifyStageOne(const RuleSet& rules, Engine::Compiled* compiled) {
+  using Reach = Engine::Compiled::Reach;
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& rule = rules.at(i);
     std::optional<Widths> widths = MeasureWidths(rule.pattern);
@@ -100,10 +102,16 @@ void ClassifyWidths(const RuleSet& rules, Engine::Compiled* compiled) {
         std::min<size_t>(rule.max_match_length, bounded ? std::max(widths->max, 1u) : SIZE_MAX);
     compiled->window.push_back(window);
     StageOne stage_one = ChooseStageOne(rule, widths, window);
+    Reach reach = Reach::kWide;
     if (IsNarrow(stage_one.widths)) {
-      compiled->is_narrow[i] = true;
+      reach = Reach::kNarrow;
       compiled->narrow_width = std::max<size_t>(compiled->narrow_width, stage_one.widths->max);
+    } else if (std::optional<size_t> line_feeds = MaxLineFeeds(stage_one.pattern);
+               stage_one.widths && line_feeds && *line_feeds <= Engine::Compiled::kMaxLineFeeds) {
+      reach = Reach::kLines;
+      compiled->line_feeds = std::max(compiled->line_feeds, *line_feeds);
     }
+    compiled->reach.push_back(reach);
     compiled->stage_one.push_back(std::move(stage_one.pattern));
   }
 }
@@ -157,17 +165,29 @@ Result<std::shared_ptr<const Engine>> Engine::Build(RuleSet rules, const EngineO
   auto compiled = std::make_unique<Compiled>();
   if (Status s = CompileConfirmers(rules, compiled.get()); !s.ok()) return s;
 
-  ClassifyWidths(rules, compiled.get());
-  std::vector<unsigned> narrow, wide;
-  for (unsigned i = 0; i < rules.size(); ++i) (compiled->is_narrow[i] ? narrow : wide).push_back(i);
+  ClassifyStageOne(rules, compiled.get());
+  using Reach = Compiled::Reach;
   bool from_cache = true;
-  Result<hs_database_t*> database =
-      LoadOrCompile(rules, *compiled, narrow, options.cache_dir, &from_cache);
-  if (!database.ok()) return database.status();
-  compiled->narrow = database.value();
-  database = LoadOrCompile(rules, *compiled, wide, options.cache_dir, &from_cache);
-  if (!database.ok()) return database.status();
-  compiled->wide = database.value();
+  struct Part {
+    hs_database_t** database;
+    bool lines, wide;  // whether it holds those rules (neither: the narrow ones)
+  };
+  for (Part part :
+       {Part{&compiled->narrow, false, false}, Part{&compiled->lines, true, false},
+        Part{&compiled->wide, false, true}, Part{&compiled->lines_and_wide, true, true}}) {
+    std::vector<unsigned> ids;
+    for (unsigned i = 0; i < rules.size(); ++i) {
+      Reach reach = compiled->reach[i];
+      bool holds = reach == Reach::kLines  ? part.lines
+                   : reach == Reach::kWide ? part.wide
+                                           : !part.lines && !part.wide;
+      if (holds) ids.push_back(i);
+    }
+    Result<hs_database_t*> database =
+        LoadOrCompile(rules, *compiled, ids, options.cache_dir, &from_cache);
+    if (!database.ok()) return database.status();
+    *part.database = database.value();
+  }
   return std::shared_ptr<const Engine>(
       new Engine(std::move(rules), std::move(compiled), from_cache));
 }

@@ -57,8 +57,10 @@ struct HyperscanContext {
   size_t per_rule_limit;
   bool truncated = false;
   bool stopped = false;  // the candidate cap was reached: stage one is over
-  // Raw (unthinned) ends, recorded for a memo or gathered from the edited parts of a buffer.
+  // Raw (unthinned) ends, recorded for a memo or gathered from the edited parts of a buffer;
+  // with `record_only`, only those of the rules it marks.
   std::vector<ScanMemo::StageOneEnd>* raw = nullptr;
+  const std::vector<bool>* record_only = nullptr;
   size_t raw_limit = 0;
   bool raw_overflow = false;
   // Gathering only (a scan of an edited buffer's stretches laid end to end): each end is moved
@@ -133,7 +135,10 @@ int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long
     if (end < stretch.lo || end > stretch.hi) return 0;
     return Record(ctx, id, end) ? 0 : 1;  // 1 stops the scan
   }
-  if (ctx->raw != nullptr && !ctx->raw_overflow) Record(ctx, id, end);
+  if (ctx->raw != nullptr && !ctx->raw_overflow &&
+      (ctx->record_only == nullptr || (*ctx->record_only)[id])) {
+    Record(ctx, id, end);
+  }
   if (Offer(ctx, id, end)) return 0;
   ctx->stopped = true;  // the candidate cap is reached
   return 1;             // stops the scan
@@ -178,7 +183,8 @@ struct Scanner::State {
   pcre2_jit_stack* jit_stack = nullptr;
   std::vector<Candidate> candidates;            // reused between buffers
   std::vector<RuleCandidates> per_rule;         // one per rule, reset for each buffer
-  std::vector<ScanMemo::StageOneEnd> gathered;  // narrow ends of an edited buffer
+  std::vector<ScanMemo::StageOneEnd> gathered;  // one database's ends of an edited buffer
+  std::vector<bool> is_line_rule;               // per rule: line-bounded (Engine::Compiled)
   std::vector<Stretch> stretches;               // its edited stretches ...
   std::string joined;                           // ... laid end to end
   bool scratch_failed = false;
@@ -194,11 +200,15 @@ struct Scanner::State {
 Scanner::Scanner(std::shared_ptr<const Engine> engine, ScanLimits limits)
     : engine_(std::move(engine)), limits_(limits), state_(std::make_unique<State>()) {
   const Engine::Compiled& compiled = engine_->compiled();
-  // One scratch serves both databases once allocated for each.
-  for (const hs_database_t* database : {compiled.narrow, compiled.wide}) {
+  // One scratch serves every database once allocated for each.
+  for (const hs_database_t* database :
+       {compiled.narrow, compiled.lines, compiled.wide, compiled.lines_and_wide}) {
     if (database != nullptr && hs_alloc_scratch(database, &state_->scratch) != HS_SUCCESS) {
       state_->scratch_failed = true;
     }
+  }
+  for (Engine::Compiled::Reach reach : compiled.reach) {
+    state_->is_line_rule.push_back(reach == Engine::Compiled::Reach::kLines);
   }
   state_->match_data = pcre2_match_data_create(compiled.max_capture_count + 1, nullptr);
   state_->match_context = pcre2_match_context_create(nullptr);
@@ -213,7 +223,7 @@ Scanner::Scanner(std::shared_ptr<const Engine> engine, ScanLimits limits)
 Scanner::~Scanner() = default;
 
 size_t ScanMemo::bytes() const {
-  return sizeof(ScanMemo) + ends_.capacity() * sizeof(StageOneEnd) +
+  return sizeof(ScanMemo) + (ends_.capacity() + line_ends_.capacity()) * sizeof(StageOneEnd) +
          searches_.capacity() * sizeof(Search);
 }
 
@@ -422,28 +432,68 @@ void DeduplicateSameValue(const RuleSet& rules, std::vector<Match>* matches) {
 // stretches on either side of it cost, and a stretch more to look up for every end.
 constexpr size_t kMinTrustedEnds = 256;
 
-// The ends (inclusive) inside copied range `c` that come from the earlier buffer: those where
-// a narrow match of up to `reach` bytes before the end, with its context, lies in the copy.
-// Offsets in the edited buffer; nullopt when the copy is too short to be worth it.
-std::optional<std::pair<size_t, size_t>> TrustedEnds(const CopiedRange& c, size_t reach) {
-  if (c.length < reach + kAssertionContext + kMinTrustedEnds) return std::nullopt;
-  return std::pair<size_t, size_t>{c.to + reach, c.to + c.length - kAssertionContext};
+// How far back from a stage-one end of one database the bytes it depends on start (see
+// Engine::Compiled): a fixed number of bytes for the narrow rules, a number of lines for the
+// line-bounded ones.
+struct EndReach {
+  Engine::Compiled::Reach kind;
+  size_t bytes = 0;       // kNarrow: narrow_width + kAssertionContext
+  size_t line_feeds = 0;  // kLines: the most a match holds
+};
+
+// The ends (inclusive) inside copied range `c` of `data` that come from the earlier buffer:
+// those whose match, with its context, lies in the copy. Offsets in the edited buffer; nullopt
+// when the copy is too short to be worth it.
+std::optional<std::pair<size_t, size_t>> TrustedEnds(const EndReach& reach, std::string_view data,
+                                                     const CopiedRange& c) {
+  if (c.length < reach.bytes + kAssertionContext + kMinTrustedEnds) return std::nullopt;
+  size_t last = c.to + c.length - kAssertionContext;
+  if (reach.kind != Engine::Compiled::Reach::kLines) {
+    return std::pair<size_t, size_t>{c.to + reach.bytes, last};
+  }
+  // A match ending at e holds at most line_feeds line feeds, so it starts after the
+  // (line_feeds + 1)-th one before e; its context starts a byte before that. Both lie in the
+  // copy when that many line feeds come between the copy's start (and a byte) and e.
+  size_t at = c.to + kAssertionContext - 1;
+  for (size_t found = 0; found <= reach.line_feeds; ++found) {
+    if (at >= last) return std::nullopt;
+    const void* line_feed = std::memchr(data.data() + at, '\n', last - at);
+    if (line_feed == nullptr) return std::nullopt;
+    at = static_cast<size_t>(static_cast<const char*>(line_feed) - data.data()) + 1;
+  }
+  if (at + kMinTrustedEnds > last) return std::nullopt;
+  return std::pair<size_t, size_t>{at, last};
 }
 
-// The ends (inclusive) of the stretches of an edited buffer whose narrow-rule ends must be
-// found by scanning: all those TrustedEnds leaves out (ends run from 1 to size).
-std::vector<std::pair<size_t, size_t>> EditedEnds(std::span<const CopiedRange> copies, size_t size,
-                                                  size_t reach) {
+// The ends (inclusive) of the stretches of an edited buffer whose ends must be found by
+// scanning: all those TrustedEnds leaves out (ends run from 1 to size).
+std::vector<std::pair<size_t, size_t>> EditedEnds(const EndReach& reach, std::string_view data,
+                                                  std::span<const CopiedRange> copies) {
   std::vector<std::pair<size_t, size_t>> edited;
   size_t next = 1;  // the first end not yet placed
   for (const CopiedRange& c : copies) {
-    std::optional<std::pair<size_t, size_t>> trusted = TrustedEnds(c, reach);
+    std::optional<std::pair<size_t, size_t>> trusted = TrustedEnds(reach, data, c);
     if (!trusted) continue;
     if (next < trusted->first) edited.push_back({next, trusted->first - 1});
     next = trusted->second + 1;
   }
-  if (next <= size) edited.push_back({next, size});
+  if (next <= data.size()) edited.push_back({next, data.size()});
   return edited;
+}
+
+// Where the bytes that the ends from `lo` on depend on start. For line-bounded rules: a byte
+// before the (line_feeds + 1)-th line feed before `lo`, searched no further back than `floor`
+// (the end of the stretch before, or 0): `floor` when there are not that many after it.
+size_t StretchBegin(const EndReach& reach, std::string_view data, size_t lo, size_t floor) {
+  if (reach.kind != Engine::Compiled::Reach::kLines) return lo > reach.bytes ? lo - reach.bytes : 0;
+  size_t at = lo;  // line feeds are looked for below it
+  for (size_t found = 0; found <= reach.line_feeds; ++found) {
+    if (at <= floor) return floor;
+    const void* line_feed = memrchr(data.data() + floor, '\n', at - floor);
+    if (line_feed == nullptr) return floor;
+    at = static_cast<size_t>(static_cast<const char*>(line_feed) - data.data());
+  }
+  return at + 1 >= floor + kAssertionContext ? at + 1 - kAssertionContext : floor;
 }
 
 }  // namespace
@@ -470,15 +520,28 @@ bool RunHyperscan(const hs_database_t* database, std::string_view data, size_t b
 
 }  // namespace
 
-bool Scanner::GatherNarrowEnds(std::string_view data, const Plan& plan, bool* too_many,
-                               std::string* error) {
+// The narrow or line-bounded rules' database, the memo's list of its raw ends and the counter
+// of bytes it was run over.
+struct Scanner::EndSource {
+  Engine::Compiled::Reach kind;
+  const hs_database_t* database;
+  std::vector<ScanMemo::StageOneEnd> ScanMemo::*memo_ends;
+  uint64_t ScannerCounters::*counter;
+};
+
+bool Scanner::GatherEnds(std::string_view data, const Plan& plan, const EndSource& source,
+                         bool* too_many, std::string* error) {
   const Engine::Compiled& compiled = engine_->compiled();
+  const Engine::Compiled::Reach kind = source.kind;
+  const EndReach reach{
+      kind,
+      kind == Engine::Compiled::Reach::kNarrow ? compiled.narrow_width + kAssertionContext : 0,
+      compiled.line_feeds};
   std::vector<ScanMemo::StageOneEnd>& gathered = state_->gathered;
   gathered.clear();
-  const size_t reach = compiled.narrow_width + kAssertionContext;
-  const std::vector<ScanMemo::StageOneEnd>& earlier = plan.base->ends_;
+  const std::vector<ScanMemo::StageOneEnd>& earlier = plan.base->*source.memo_ends;
   for (const CopiedRange& c : plan.copies) {
-    std::optional<std::pair<size_t, size_t>> trusted = TrustedEnds(c, reach);
+    std::optional<std::pair<size_t, size_t>> trusted = TrustedEnds(reach, data, c);
     if (!trusted) continue;
     size_t first = trusted->first - c.to + c.from, last = trusted->second - c.to + c.from;
     auto it =
@@ -488,21 +551,29 @@ bool Scanner::GatherNarrowEnds(std::string_view data, const Plan& plan, bool* to
       gathered.push_back({it->rule_index, it->end - c.from + c.to});
     }
   }
-  // The edited stretches, each with the bytes a narrow match and its context can reach, laid
-  // end to end and scanned in one call (a call costs about as much as a few hundred bytes).
-  // An end kept for a stretch has its whole match and context inside that stretch, so what
-  // comes before or after it in the joined buffer cannot change it.
+  // The edited stretches, each with the bytes its ends depend on, laid end to end and scanned
+  // in one call (a call costs about as much as a few hundred bytes). An end kept for a stretch
+  // has its whole match and context inside that stretch, so what comes before or after it in
+  // the joined buffer cannot change it. Line-bounded stretches that would overlap continue the
+  // one before instead: the joined bytes then run on as in the buffer, and each byte is
+  // searched for line feeds once however long its line.
   std::vector<Stretch>& stretches = state_->stretches;
   std::string& joined = state_->joined;
   stretches.clear();
   joined.clear();
-  for (auto [lo, hi] : EditedEnds(plan.copies, data.size(), reach)) {
-    size_t begin = lo > reach ? lo - reach : 0;
+  size_t joined_up_to = 0;  // where the bytes last laid end in the buffer
+  for (auto [lo, hi] : EditedEnds(reach, data, plan.copies)) {
+    size_t begin = StretchBegin(reach, data, lo, joined_up_to);
+    if (kind == Engine::Compiled::Reach::kLines && !stretches.empty()) {
+      begin = std::max(begin, joined_up_to);
+    }
     size_t end = std::min(data.size(), hi + kAssertionContext);
+    if (end <= begin) continue;  // no byte, so no end to keep
     stretches.push_back({joined.size(), begin, lo, hi});
     joined.append(data.substr(begin, end - begin));
+    joined_up_to = end;
   }
-  counters_.narrow_bytes += joined.size();
+  counters_.*source.counter += joined.size();
   if (joined.size() > UINT32_MAX) {  // past what one Hyperscan call takes: scan from scratch
     *too_many = true;
     return true;
@@ -512,7 +583,7 @@ bool Scanner::GatherNarrowEnds(std::string_view data, const Plan& plan, bool* to
   context.raw_limit = limits_.max_candidates;
   context.stretches = &stretches;
   if (!joined.empty() &&
-      !RunHyperscan(compiled.narrow, joined, 0, joined.size(), state_->scratch, &context, error)) {
+      !RunHyperscan(source.database, joined, 0, joined.size(), state_->scratch, &context, error)) {
     return false;
   }
   *too_many = context.raw_overflow;
@@ -529,40 +600,68 @@ bool Scanner::FindCandidates(std::string_view data, const Plan& plan, ScanMemo* 
   state_->per_rule.assign(engine_->rules().size(), RuleCandidates{});
   HyperscanContext context{&state_->candidates, &state_->per_rule, &engine_->rules(),
                            limits_.max_candidates, limits_.max_candidates_per_rule};
-  if (compiled.narrow != nullptr && plan.base == nullptr) {
-    context.raw = memo != nullptr ? &memo->ends_ : nullptr;  // recorded as they come
+  if (plan.base == nullptr) {
+    // From scratch: the narrow database, then the others together, the narrow and
+    // line-bounded rules' raw ends recorded for a memo as they come.
+    struct Pass {
+      const hs_database_t* database;
+      std::vector<ScanMemo::StageOneEnd>* recorded;
+      const std::vector<bool>* record_only;
+      uint64_t* counter;
+    };
+    const Pass passes[] = {{compiled.narrow, memo != nullptr ? &memo->ends_ : nullptr, nullptr,
+                            &counters_.narrow_bytes},
+                           {compiled.lines_and_wide, memo != nullptr ? &memo->line_ends_ : nullptr,
+                            &state_->is_line_rule, &counters_.line_bytes}};
     context.raw_limit = kMemoMaxEnds;
-    counters_.narrow_bytes += data.size();
-    if (!RunHyperscan(compiled.narrow, data, 0, data.size(), state_->scratch, &context, error)) {
-      return false;
-    }
-    context.raw = nullptr;
-    // A later scan looks ends up by offset: keep them ascending whatever order Hyperscan used.
-    if (memo != nullptr && !std::is_sorted(memo->ends_.begin(), memo->ends_.end(), EndsBefore)) {
-      std::stable_sort(memo->ends_.begin(), memo->ends_.end(), EndsBefore);
-    }
-  } else if (compiled.narrow != nullptr) {
-    bool too_many = false;
-    if (!GatherNarrowEnds(data, plan, &too_many, error)) return false;
-    if (too_many) {
-      *truncated = true;  // too dense to gather: the caller scans from scratch
-      return true;
-    }
-    for (const ScanMemo::StageOneEnd& e : state_->gathered) {
-      if (!Offer(&context, e.rule_index, e.end)) {
-        context.stopped = true;
-        break;
+    for (const Pass& pass : passes) {
+      if (pass.database == nullptr || context.stopped) continue;
+      context.raw = pass.recorded;
+      context.record_only = pass.record_only;
+      *pass.counter += data.size();
+      if (!RunHyperscan(pass.database, data, 0, data.size(), state_->scratch, &context, error)) {
+        return false;
+      }
+      // A later scan looks ends up by offset: keep them ascending whatever order Hyperscan used.
+      if (pass.recorded != nullptr &&
+          !std::is_sorted(pass.recorded->begin(), pass.recorded->end(), EndsBefore)) {
+        std::stable_sort(pass.recorded->begin(), pass.recorded->end(), EndsBefore);
       }
     }
-    if (memo != nullptr && state_->gathered.size() <= kMemoMaxEnds) {
-      memo->ends_.assign(state_->gathered.begin(), state_->gathered.end());
-    } else if (memo != nullptr) {
-      context.raw_overflow = true;
+    context.raw = nullptr;
+  } else {
+    // From a memo: the narrow and line-bounded rules' ends gathered from it and the edits,
+    // then the wide rules over the whole buffer.
+    const EndSource sources[] = {{Engine::Compiled::Reach::kNarrow, compiled.narrow,
+                                  &ScanMemo::ends_, &ScannerCounters::narrow_bytes},
+                                 {Engine::Compiled::Reach::kLines, compiled.lines,
+                                  &ScanMemo::line_ends_, &ScannerCounters::line_bytes}};
+    for (const EndSource& source : sources) {
+      if (source.database == nullptr || context.stopped) continue;
+      bool too_many = false;
+      if (!GatherEnds(data, plan, source, &too_many, error)) return false;
+      if (too_many) {
+        *truncated = true;  // too dense to gather: the caller scans from scratch
+        return true;
+      }
+      for (const ScanMemo::StageOneEnd& e : state_->gathered) {
+        if (!Offer(&context, e.rule_index, e.end)) {
+          context.stopped = true;
+          break;
+        }
+      }
+      std::vector<ScanMemo::StageOneEnd>* recorded =
+          memo != nullptr ? &(memo->*source.memo_ends) : nullptr;
+      if (recorded != nullptr && state_->gathered.size() <= kMemoMaxEnds) {
+        recorded->assign(state_->gathered.begin(), state_->gathered.end());
+      } else if (recorded != nullptr) {
+        context.raw_overflow = true;
+      }
     }
-  }
-  if (compiled.wide != nullptr && !context.stopped) {
-    if (!RunHyperscan(compiled.wide, data, 0, data.size(), state_->scratch, &context, error)) {
-      return false;
+    if (compiled.wide != nullptr && !context.stopped) {
+      if (!RunHyperscan(compiled.wide, data, 0, data.size(), state_->scratch, &context, error)) {
+        return false;
+      }
     }
   }
   if (!context.stopped) KeepPendingEnds(&context);
@@ -586,6 +685,7 @@ Result<BufferMatches> Scanner::Scan(std::string_view data, const ScanReuse& reus
   ScanMemo* memo = reuse.memo;
   if (memo != nullptr) {
     memo->ends_.clear();
+    memo->line_ends_.clear();
     memo->searches_.clear();
     memo->size_ = data.size();
     memo->complete_ = true;

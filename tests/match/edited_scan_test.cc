@@ -8,6 +8,8 @@
 
 #include "leaksweep/match/engine.h"
 #include "leaksweep/match/scanner.h"
+#include "leaksweep/rules/loader.h"
+#include "match/compiled.h"
 #include "shipped_engine.h"
 
 using namespace leaksweep;
@@ -150,4 +152,126 @@ TEST_CASE("copied ranges that do not fit the buffers are ignored, not trusted") 
     CHECK(got->matches == expected->matches);
   }
   CHECK(scanner.counters().scans_from_memo == 0);
+}
+
+// Rules whose matches run over whole lines of any length (Engine::Compiled's line-bounded
+// rules): their ends on lines an edit left alone come from the memo, and only the lines around
+// each edit are scanned. Long lines (the memo's stretches then merge) and values split across
+// line feeds and edits are the cases to get right.
+TEST_CASE("line-bounded rules: a scan from a memo finds exactly what a scan from scratch finds") {
+  auto rule = [](const std::string& id, const std::string& pattern) {
+    return "  - id: " + id + "\n    name: " + id + "\n    category: secret\n    severity: high\n" +
+           "    pattern: '" + pattern + "'\n    examples: ['x']\n    negative_examples: ['y']\n";
+  };
+  auto rules = ParseRuleFile("rules:\n" + rule("lines0", "[a-z_]*key:[ \\t]*([A-Z]{6,})") +
+                                 rule("lines1", "(?:^|[^a-z])[a-z_]*secret=([a-z0-9]{8,})") +
+                                 rule("lines2", "[a-z]*begin[^a-z]{0,2}end([a-z]{4,})") +
+                                 rule("narrow", "\\btk_[a-z0-9]{8}\\b"),
+                             "lines.yaml");
+  REQUIRE_MESSAGE(rules.ok(), rules.status().message());
+  auto engine = Engine::Build(RuleSet(std::move(rules).value()), {});
+  REQUIRE(engine.ok());
+  const Engine::Compiled& compiled = engine.value()->compiled();
+  // A leading repeat that may match nothing leaves no bounded prefix: not narrow.
+  REQUIRE(compiled.lines != nullptr);
+  CHECK(compiled.wide == nullptr);
+  CHECK(compiled.line_feeds == 2);
+  Scanner from_scratch(engine.value());
+  Scanner reusing(engine.value());
+
+  std::mt19937 random(20261129);
+  auto below = [&](size_t n) { return static_cast<size_t>(random() % n); };
+  const std::vector<std::string> pieces = {"key: ABCDEFGH",
+                                           "key:\tQWERTYUIOP",
+                                           "x secret=abcdefgh12",
+                                           "secret=",
+                                           "abcdefghij",
+                                           "begin\nendvalue",
+                                           "begin\n\nendabcd",
+                                           "begin12endxyzw",
+                                           "tk_abcd1234",
+                                           "end",
+                                           "begin",
+                                           "\n",
+                                           "\n\n",
+                                           "  ",
+                                           "filler text here",
+                                           std::string(300, 'z'),
+                                           std::string(700, 'q')};
+  auto text_of = [&](size_t count) {
+    std::string text;
+    for (size_t i = 0; i < count; ++i)
+      text += pieces[below(pieces.size())] + (below(3) ? "\n" : " ");
+    return text;
+  };
+  size_t compared = 0;
+  for (int history = 0; history < 40; ++history) {
+    std::string text = text_of(60 + below(200));
+    ScanMemo memo;
+    REQUIRE(reusing.Scan(text, {nullptr, {}, &memo}).ok());
+    for (int version = 0; version < 6; ++version) {
+      // Long copies, mostly in order, and inserts of pieces or single characters between them.
+      std::string edited;
+      std::vector<CopiedRange> copies;
+      for (size_t at = 0; at < text.size();) {
+        size_t op = below(10);
+        if (op < 6) {
+          size_t length = std::min(text.size() - at, 1 + below(2500));
+          copies.push_back({edited.size(), at, length});
+          edited.append(text, at, length);
+          at += length;
+        } else if (op < 7) {
+          at += 1 + below(40);
+        } else if (op < 9) {
+          edited += pieces[below(pieces.size())];
+        } else {
+          edited += "\nab=:zE"[below(7)];
+        }
+      }
+      ScanMemo next;
+      auto expected = from_scratch.Scan(edited);
+      auto got = reusing.Scan(edited, {&memo, copies, &next});
+      REQUIRE(expected.ok());
+      REQUIRE(got.ok());
+      INFO("history ", history, ", version ", version);
+      CHECK(got->matches == expected->matches);
+      CHECK(got->truncated == expected->truncated);
+      ++compared;
+      text = std::move(edited);
+      memo = std::move(next);
+    }
+  }
+  const ScannerCounters& counters = reusing.counters();
+  MESSAGE(compared, " versions; line-bounded bytes ", counters.line_bytes, " of ", counters.bytes);
+  CHECK(counters.scans_from_memo >= compared * 9 / 10);
+
+  // One line edited in a long file: only the lines around it are scanned again.
+  std::string file;
+  for (int line = 0; line < 2000; ++line) file += "line " + std::to_string(line) + " secret=\n";
+  ScanMemo memo;
+  REQUIRE(reusing.Scan(file, {nullptr, {}, &memo}).ok());
+  size_t middle = file.find("line 1000 ");
+  std::string edited = file.substr(0, middle) + "x secret=abcdefgh12" + file.substr(middle);
+  std::vector<CopiedRange> copies = {{0, 0, middle}, {middle + 19, middle, file.size() - middle}};
+  uint64_t line_bytes = reusing.counters().line_bytes;
+  auto got = reusing.Scan(edited, {&memo, copies, nullptr});
+  REQUIRE(got.ok());
+  CHECK(got->matches == from_scratch.Scan(edited)->matches);
+  REQUIRE(got->matches.size() == 1);
+  // Three lines either side (matches here hold up to two line feeds), of about 39,000 bytes.
+  CHECK(reusing.counters().line_bytes - line_bytes < 400);
+
+  // A match that starts in an edit and runs two lines into the copy after it: the copy's ends
+  // are trusted only from the third line feed in it on.
+  std::string lines;
+  for (int line = 0; line < 300; ++line) lines += "filler " + std::to_string(line) + "\n";
+  std::string base = lines + "zzin\n\nendabcdzz\n" + lines;
+  REQUIRE(reusing.Scan(base, {nullptr, {}, &memo}).ok());
+  size_t split = base.find("in\n\nend");
+  std::string inserted = base.substr(0, split) + "beg" + base.substr(split);
+  copies = {{0, 0, split}, {split + 3, split, base.size() - split}};
+  got = reusing.Scan(inserted, {&memo, copies, nullptr});
+  REQUIRE(got.ok());
+  REQUIRE(got->matches.size() == 1);
+  CHECK(got->matches == from_scratch.Scan(inserted)->matches);
 }

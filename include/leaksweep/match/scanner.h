@@ -32,8 +32,8 @@ struct BufferMatches {
 
 // What one scan leaves behind so that a scan of an edited copy of the buffer (the next version
 // of a file in git history) can skip the work on the stretches the edit left alone: the narrow
-// rules' stage-one ends (see Engine::Compiled) and the outcome of every PCRE2 search. Built by
-// Scanner::Scan; opaque to everyone else.
+// and line-bounded rules' stage-one ends (see Engine::Compiled) and the outcome of every PCRE2
+// search. Built by Scanner::Scan; opaque to everyone else.
 class ScanMemo {
  public:
   // Whether a later scan can build on it: false when its scan stopped early (a limit) or it
@@ -58,9 +58,10 @@ class ScanMemo {
 
  private:
   friend class Scanner;
-  std::vector<StageOneEnd> ends_;  // ascending end
-  std::vector<Search> searches_;   // ascending (rule_index, from)
-  size_t size_ = 0;                // of the buffer scanned
+  std::vector<StageOneEnd> ends_;       // the narrow rules', ascending end
+  std::vector<StageOneEnd> line_ends_;  // the line-bounded rules', ascending end
+  std::vector<Search> searches_;        // ascending (rule_index, from)
+  size_t size_ = 0;                     // of the buffer scanned
   bool complete_ = false;
 };
 
@@ -78,6 +79,7 @@ struct ScanReuse {
 struct ScannerCounters {
   uint64_t bytes = 0;            // buffer bytes scanned
   uint64_t narrow_bytes = 0;     // bytes the narrow rules' database was run over
+  uint64_t line_bytes = 0;       // bytes the line-bounded rules' database was run over
   uint64_t searches_run = 0;     // PCRE2 searches run
   uint64_t searches_reused = 0;  // searches whose outcome came from a memo
   uint64_t scans_from_memo = 0;  // scans that built on an earlier buffer's memo
@@ -103,12 +105,13 @@ class Scanner {
   // Hyperscan failed (`error` says why).
   bool FindCandidates(std::string_view data, const Plan& plan, ScanMemo* memo, bool* truncated,
                       std::string* error);
-  // For a scan from a memo: the narrow rules' raw ends, ascending, into state_->gathered. Those
-  // inside copied ranges come from the memo; the edited stretches, with enough bytes around
-  // them for any narrow match and its context, are scanned. `too_many`: the gathering stopped
-  // at the candidate cap.
-  bool GatherNarrowEnds(std::string_view data, const Plan& plan, bool* too_many,
-                        std::string* error);
+  struct EndSource;  // one database's ends: where they come from and go (see scanner.cc)
+  // For a scan from a memo: the raw ends of the narrow or line-bounded rules (`source`),
+  // ascending, into state_->gathered. Those inside copied ranges come from the memo; the edited
+  // stretches, with enough bytes (or lines) around them for any match of those rules and its
+  // context, are scanned. `too_many`: the gathering stopped at the candidate cap.
+  bool GatherEnds(std::string_view data, const Plan& plan, const EndSource& source, bool* too_many,
+                  std::string* error);
   std::shared_ptr<const Engine> engine_;
   ScanLimits limits_;
   std::unique_ptr<State> state_;
