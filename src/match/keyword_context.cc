@@ -12,18 +12,44 @@ constexpr size_t kInsertLookBack = 65536;  // how far above a SQL row its INSERT
 
 bool IsSeparator(char c) { return c == ' ' || c == '_' || c == '-' || c == '.'; }
 
+// ASCII only, whatever the locale: keywords are ASCII, and other bytes must stay as they are.
+char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 std::string Lower(std::string_view text) {
   std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(), LowerAscii);
   return lower;
 }
 
-std::string Squash(std::string_view lower) {
-  std::string squashed;
-  for (char c : lower) {
-    if (!IsSeparator(c)) squashed.push_back(c);
+// Where lower-case `needle` occurs in `text` ignoring ASCII case, searching from `from`
+// forwards, or (RFind) the last occurrence; npos when nowhere. No copy of `text` is made.
+bool EqualsIgnoringCase(std::string_view text, size_t at, std::string_view needle) {
+  for (size_t i = 0; i < needle.size(); ++i) {
+    if (LowerAscii(text[at + i]) != needle[i]) return false;
   }
+  return true;
+}
+size_t FindIgnoringCase(std::string_view text, std::string_view needle, size_t from) {
+  for (size_t at = from; at + needle.size() <= text.size(); ++at) {
+    if (EqualsIgnoringCase(text, at, needle)) return at;
+  }
+  return std::string_view::npos;
+}
+size_t RFindIgnoringCase(std::string_view text, std::string_view needle) {
+  for (size_t at = text.size() >= needle.size() ? text.size() - needle.size() + 1 : 0; at-- > 0;) {
+    if (EqualsIgnoringCase(text, at, needle)) return at;
+  }
+  return std::string_view::npos;
+}
+
+std::string Squash(std::string_view lower) {
+  std::string squashed(lower.size(), '\0');
+  size_t kept = 0;
+  for (char c : lower) {  // without a branch per byte: each is written, separators overwritten
+    squashed[kept] = c;
+    kept += IsSeparator(c) ? 0 : 1;
+  }
+  squashed.resize(kept);
   return squashed;
 }
 
@@ -178,6 +204,7 @@ std::optional<std::string_view> CsvColumnName(std::string_view data, Line line, 
   if (header.end >= line.start) return std::nullopt;  // the match is on the header itself
   std::string_view header_text = data.substr(header.start, header.end - header.start);
   for (char delimiter : {',', ';', '\t', '|'}) {
+    if (header_text.find(delimiter) == std::string_view::npos) continue;  // one column at most
     std::vector<std::string_view> names = SplitFields(header_text, delimiter);
     if (!LooksLikeHeader(names)) continue;
     size_t index = 0;
@@ -195,14 +222,15 @@ std::optional<std::string_view> SqlColumnName(std::string_view data, Line line, 
   size_t open = row.find_first_not_of(" \t");
   if (open == std::string_view::npos || row[open] != '(') return std::nullopt;
   size_t from = line.start > kInsertLookBack ? line.start - kInsertLookBack : 0;
-  std::string above = Lower(data.substr(from, line.start - from));
-  size_t insert = above.rfind("insert into");
-  if (insert == std::string::npos) return std::nullopt;
+  std::string_view above = data.substr(from, line.start - from);
+  size_t insert = RFindIgnoringCase(above, "insert into");
+  if (insert == std::string_view::npos) return std::nullopt;
   size_t columns_open = above.find('(', insert);
-  size_t columns_close = above.find(')', columns_open == std::string::npos ? insert : columns_open);
-  size_t values = above.find("values", insert);
-  if (columns_open == std::string::npos || columns_close == std::string::npos ||
-      values == std::string::npos || columns_close > values) {
+  size_t columns_close =
+      above.find(')', columns_open == std::string_view::npos ? insert : columns_open);
+  size_t values = FindIgnoringCase(above, "values", insert);
+  if (columns_open == std::string_view::npos || columns_close == std::string_view::npos ||
+      values == std::string_view::npos || columns_close > values) {
     return std::nullopt;
   }
   std::string_view columns = data.substr(from + columns_open + 1, columns_close - columns_open - 1);
