@@ -34,9 +34,7 @@ int MatchesAt(pcre2_code* code, pcre2_match_data* data, pcre2_match_context* con
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   using namespace leaksweep;
   using namespace leaksweep::fuzz;
-  FuzzInput in(bytes, size);
-  std::string pattern = in.String();
-  std::string subject(in.Rest().substr(0, kMaxSubject));
+  auto [pattern, subject] = ReadPatternAndSubject(bytes, size, kMaxSubject);
   Result<Pcre2Code> code = CompilePcre2(pattern, kFlags);
   if (!code.ok()) return 0;
   std::optional<std::string> prefix = BoundedPrefix(pattern);

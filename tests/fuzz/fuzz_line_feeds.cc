@@ -43,9 +43,7 @@ int OnMatch(unsigned int, unsigned long long from, unsigned long long to, unsign
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   using namespace leaksweep;
   using namespace leaksweep::fuzz;
-  FuzzInput in(bytes, size);
-  std::string pattern = in.String();
-  std::string subject(in.Rest().substr(0, kMaxSubject));
+  auto [pattern, subject] = ReadPatternAndSubject(bytes, size, kMaxSubject);
   std::optional<size_t> bound = MaxLineFeeds(pattern);
   if (!bound) return 0;
   hs_database_t* database = nullptr;

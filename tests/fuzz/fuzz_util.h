@@ -73,6 +73,22 @@ class FuzzInput {
   size_t pos_ = 0;
 };
 
+// The input of the pattern analyses' targets: a length-prefixed pattern (FuzzInput::String),
+// then a subject, the rest of the input, cut at `max_subject` bytes.
+struct PatternAndSubject {
+  std::string pattern;
+  std::string subject;
+};
+
+inline PatternAndSubject ReadPatternAndSubject(const uint8_t* bytes, size_t size,
+                                               size_t max_subject) {
+  FuzzInput in(bytes, size);
+  PatternAndSubject input;
+  input.pattern = in.String();
+  input.subject = std::string(in.Rest().substr(0, max_subject));
+  return input;
+}
+
 // A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction.
 class ScratchDir {
  public:

@@ -107,6 +107,19 @@ void FastImportHistory(const fs::path& dir, int commits, int big_every, uint64_t
   Git(dir, {"fast-import", "--quiet"}, stream);
 }
 
+// A new repository at `dir`/`name` holding FastImportHistory(`commits`, `big_every`, `seed`),
+// repacked by `git repack -q` with `repack_args`.
+fs::path PackedHistory(const fs::path& dir, const std::string& name, int commits, int big_every,
+                       uint64_t seed, const std::vector<std::string>& repack_args) {
+  fs::path repo = dir / name;
+  Init(repo);
+  FastImportHistory(repo, commits, big_every, seed);
+  std::vector<std::string> args = {"repack", "-q"};
+  args.insert(args.end(), repack_args.begin(), repack_args.end());
+  Git(repo, args);
+  return repo;
+}
+
 std::string ObjectsDir(const fs::path& repo) {
   return (fs::exists(repo / ".git") ? repo / ".git" / "objects" : repo / "objects").string();
 }
@@ -298,10 +311,8 @@ TEST_CASE("loose objects only: not in a pack, GitBlobReader reads them with its 
 
 TEST_CASE("deep delta chains, a file over 1 MiB, every object type") {
   TempDir dir;
-  fs::path repo = dir.path() / "repo";
-  Init(repo);
-  FastImportHistory(repo, 160, 16, 1);
-  Git(repo, {"repack", "-q", "-adf", "--depth=250", "--window=250"});
+  fs::path repo =
+      PackedHistory(dir.path(), "repo", 160, 16, 1, {"-adf", "--depth=250", "--window=250"});
   REQUIRE(PackFiles(repo).size() == 1);
   CHECK(LongestChain(PackFiles(repo)[0]) >= 100);
 
@@ -345,10 +356,7 @@ TEST_CASE("several packs and loose objects") {
 
 TEST_CASE("alternates: absolute, relative, chained, looping") {
   TempDir dir;
-  fs::path a = dir.path() / "a";
-  Init(a);
-  FastImportHistory(a, 40, 10, 3);
-  Git(a, {"repack", "-q", "-adf"});
+  fs::path a = PackedHistory(dir.path(), "a", 40, 10, 3, {"-adf"});
 
   // b borrows a's objects (git clone --shared writes an absolute path) and adds its own.
   fs::path b = dir.path() / "b";
@@ -422,10 +430,7 @@ TEST_CASE("a bare repository, and GitBlobReader's view outlives Size()") {
 
 TEST_CASE("commits are cached apart: a history walk's second read of each is a cache hit") {
   TempDir dir;
-  fs::path repo = dir.path() / "repo";
-  Init(repo);
-  FastImportHistory(repo, 12, 4, 9);
-  Git(repo, {"repack", "-q", "-ad"});
+  fs::path repo = PackedHistory(dir.path(), "repo", 12, 4, 9, {"-ad"});
   LibGit2Repo git(repo);
   // An object cache of one byte keeps nothing: only the commit cache can serve a second read.
   Result<std::unique_ptr<PackReader>> reader = PackReader::Open(ObjectsDir(repo), 1);
@@ -454,10 +459,7 @@ TEST_CASE("commits are cached apart: a history walk's second read of each is a c
 
 TEST_CASE("corrupt and truncated packs: errors or the right bytes, never a crash") {
   TempDir dir;
-  fs::path repo = dir.path() / "repo";
-  Init(repo);
-  FastImportHistory(repo, 40, 10, 6);
-  Git(repo, {"repack", "-q", "-adf", "--depth=50"});
+  fs::path repo = PackedHistory(dir.path(), "repo", 40, 10, 6, {"-adf", "--depth=50"});
   std::map<GitOid, std::string> expected;
   {
     LibGit2Repo git(repo);
