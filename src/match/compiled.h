@@ -47,6 +47,8 @@ struct Engine::Compiled {
   // Per rule: how far stage two searches either side of a candidate. max_match_length, or the
   // longest match the rule's pattern can make when Hyperscan can tell and that is shorter.
   std::vector<size_t> window;
+  // Per rule: stage two searches only a candidate's lines (Rule::prefilter_in_match).
+  std::vector<bool> lines_only;
   uint32_t max_capture_count = 0;
 
   Compiled() = default;

@@ -116,6 +116,25 @@ void ClassifyStageOne(const RuleSet& rules, Engine::Compiled* compiled) {
   }
 }
 
+// Rules that declare prefilter_in_match: their pattern must match within one line, with no
+// assertion that a shortened subject would change (\z, \Z, \G).
+Status CheckLinesOnly(const RuleSet& rules, Engine::Compiled* compiled) {
+  for (const Rule& rule : rules.rules()) {
+    compiled->lines_only.push_back(rule.prefilter_in_match);
+    if (!rule.prefilter_in_match) continue;
+    bool one_line = MaxLineFeeds(rule.pattern) == 0u;
+    for (std::string_view escape : {"\\z", "\\Z", "\\G"}) {
+      if (rule.pattern.find(escape) != std::string::npos) one_line = false;
+    }
+    if (!one_line) {
+      return Status::Error(RuleLocation(rule) +
+                           "prefilter_in_match needs a pattern that matches within one line "
+                           "(no line feed in any match, no \\z, \\Z or \\G)");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<hs_database_t*> CompileDatabase(const RuleSet& rules, const Engine::Compiled& compiled,
                                        const std::vector<unsigned>& ids) {
   std::vector<const char*> expressions;
@@ -166,6 +185,7 @@ Result<std::shared_ptr<const Engine>> Engine::Build(RuleSet rules, const EngineO
   if (Status s = CompileConfirmers(rules, compiled.get()); !s.ok()) return s;
 
   ClassifyStageOne(rules, compiled.get());
+  if (Status s = CheckLinesOnly(rules, compiled.get()); !s.ok()) return s;
   using Reach = Compiled::Reach;
   bool from_cache = true;
   struct Part {

@@ -278,7 +278,10 @@ struct EarlierSearches {
 // window after the candidate, so the work per candidate is bounded and a buffer dense with
 // candidates stays linear. The window is max_match_length, or the longest match the rule's
 // pattern can make when that is shorter (Engine::Compiled::window): a token rule's searches
-// then cover a few dozen bytes, not two KiB.
+// then cover a few dozen bytes, not two KiB. A rule whose prefilter lies inside every match of
+// a one-line pattern (Rule::prefilter_in_match) is searched on the candidate's lines only:
+// every match it can find there holds one of the candidate's prefilter matches, so lies on
+// those lines; a match elsewhere is another candidate's.
 //
 // A search's outcome depends only on the bytes from `lookbehind` before its start to the end
 // of its subject. When those bytes were copied unchanged from an earlier buffer whose scan
@@ -298,6 +301,7 @@ class Confirmer {
         context_(context) {}
 
   void Reuse(EarlierSearches earlier) { earlier_ = earlier; }
+  void SearchLinesOnly() { lines_only_ = true; }
   void Count(ScannerCounters* counters) { counters_ = counters; }
   void Record(std::vector<ScanMemo::Search>* searches) { record_ = searches; }
 
@@ -307,6 +311,7 @@ class Confirmer {
     while (candidate_end > scan_pos_) {
       size_t from = std::max(scan_pos_, candidate.first > window_ ? candidate.first - window_ : 0);
       size_t subject_end = std::min(data_.size(), candidate_end + window_);
+      if (lines_only_) NarrowToLines(candidate, &from, &subject_end);
       ScanMemo::Search found = Search(from, subject_end);
       if (record_ != nullptr) record_->push_back(found);
       if (found.kind != ScanMemo::Search::kMatch) {
@@ -387,6 +392,25 @@ class Confirmer {
   }
 
   std::string_view data_;
+  // From the start of the line holding the first end's last byte to the line feed after the
+  // candidate's end (kept: assertions look at it), within the window.
+  void NarrowToLines(const Candidate& candidate, size_t* from, size_t* subject_end) const {
+    size_t last_byte = candidate.first > 0 ? candidate.first - 1 : 0;
+    if (last_byte > *from) {
+      const void* line_feed = memrchr(data_.data() + *from, '\n', last_byte - *from);
+      if (line_feed != nullptr) {
+        *from = static_cast<size_t>(static_cast<const char*>(line_feed) - data_.data()) + 1;
+      }
+    }
+    if (candidate.end < *subject_end) {
+      const void* line_feed =
+          std::memchr(data_.data() + candidate.end, '\n', *subject_end - candidate.end);
+      if (line_feed != nullptr) {
+        *subject_end = static_cast<size_t>(static_cast<const char*>(line_feed) - data_.data()) + 1;
+      }
+    }
+  }
+
   const Rule& rule_;
   uint32_t rule_index_;
   pcre2_code* program_;
@@ -398,6 +422,7 @@ class Confirmer {
   std::vector<ScanMemo::Search>* record_ = nullptr;
   ScannerCounters* counters_ = nullptr;
   size_t scan_pos_ = 0;
+  bool lines_only_ = false;
 };
 
 // Where several rules found the very same value, keep one: the rule of highest confidence (a
@@ -713,6 +738,7 @@ Result<BufferMatches> Scanner::Scan(std::string_view data, const ScanReuse& reus
                         compiled.lookbehind[rule_index], compiled.window[rule_index],
                         state_->match_data, state_->match_context);
     confirmer.Count(&counters_);
+    if (compiled.lines_only[rule_index]) confirmer.SearchLinesOnly();
     if (plan.base != nullptr) {
       auto [first, last] =
           std::equal_range(earlier.begin(), earlier.end(), ScanMemo::Search{rule_index},

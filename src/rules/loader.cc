@@ -13,14 +13,23 @@ namespace leaksweep {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::string_view kRuleFields[] = {"id",          "name",
-                                            "category",    "severity",
-                                            "confidence",  "pattern",
-                                            "prefilter",   "keywords",
-                                            "validators",  "max_match_length",
-                                            "description", "references",
-                                            "examples",    "negative_examples",
-                                            "decode",      "exclude_keywords"};
+constexpr std::string_view kRuleFields[] = {"id",
+                                            "name",
+                                            "category",
+                                            "severity",
+                                            "confidence",
+                                            "pattern",
+                                            "prefilter",
+                                            "keywords",
+                                            "validators",
+                                            "max_match_length",
+                                            "description",
+                                            "references",
+                                            "examples",
+                                            "negative_examples",
+                                            "decode",
+                                            "exclude_keywords",
+                                            "prefilter_in_match"};
 
 // Where a YAML node sits, for messages: "file:line".
 std::string Where(const std::string& source, const YAML::Node& node) {
@@ -45,7 +54,8 @@ class RuleParser {
     rule_.source_line = node_.Mark().line + 1;
     if (!RequireString("id", &rule_.id) || !RequireString("name", &rule_.name) ||
         !RequireString("pattern", &rule_.pattern) || !ParseEnums() || !ParseLists() ||
-        !ParseValidators() || !ParseWindow() || !ParseDecode() || !CheckId()) {
+        !ParseValidators() || !ParseWindow() || !ParseDecode() || !ParsePrefilterInMatch() ||
+        !CheckId()) {
       return Status::Error(error_);
     }
     return rule_;
@@ -155,6 +165,19 @@ class RuleParser {
       if (!bound.ok()) return FailBool(item, bound.status().message());
       spec.accept = std::move(bound).value();
       rule_.validators.push_back(std::move(spec));
+    }
+    return true;
+  }
+
+  bool ParsePrefilterInMatch() {
+    YAML::Node field = node_["prefilter_in_match"];
+    if (!field) return true;
+    if (!field.IsScalar() || (field.Scalar() != "true" && field.Scalar() != "false")) {
+      return FailBool(field, "'prefilter_in_match' must be true or false");
+    }
+    rule_.prefilter_in_match = field.Scalar() == "true";
+    if (rule_.prefilter_in_match && rule_.prefilter.empty()) {
+      return FailBool(field, "'prefilter_in_match' needs a 'prefilter'");
     }
     return true;
   }

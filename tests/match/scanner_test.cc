@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <random>
 
 #include "leaksweep/match/engine.h"
 #include "leaksweep/rules/loader.h"
@@ -308,4 +309,48 @@ TEST_CASE("the shipped rules stay within PCRE2's limits on long values, quoted o
       }
     }
   }
+}
+
+// Rule::prefilter_in_match: stage two searches a candidate's lines only, which must find
+// exactly what the whole window finds when the prefilter lies inside every one-line match.
+TEST_CASE("a prefilter inside every one-line match: searching its lines finds the same") {
+  const std::string pattern = R"(^[ \t-]*[a-z_]+:[ \t]+([A-Za-z0-9+/]{12,})[ \t]*$)";
+  const std::string extra =
+      "    prefilter: ':[ \\t]+[A-Za-z0-9+/]{12}'\n    max_match_length: 65536\n";
+  Scanner whole(MakeEngine(RuleYaml("b64", pattern, extra)));
+  Scanner lines(MakeEngine(RuleYaml("b64", pattern, extra + "    prefilter_in_match: true\n")));
+  std::mt19937 random(3);
+  const std::vector<std::string> pieces = {"key: QUJDREVGR0hJSktMTU5P",
+                                           "  - name: c2VjcmV0c2VjcmV0",
+                                           "note: not base64 here!",
+                                           "x: ABCDEFGHIJKL",
+                                           "key:ABCDEFGHIJKLMNOP",
+                                           "a: QUJD QUJD QUJD",
+                                           "\t",
+                                           "",
+                                           std::string(3000, 'z')};
+  size_t found = 0;
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    for (int i = 0; i < 40; ++i) text += pieces[random() % pieces.size()] + ("\n \n"[random() % 3]);
+    auto expected = whole.Scan(text);
+    auto got = lines.Scan(text);
+    REQUIRE(expected.ok());
+    REQUIRE(got.ok());
+    CHECK(got->matches == expected->matches);
+    found += got->matches.size();
+  }
+  CHECK(found > 500);
+}
+
+TEST_CASE("prefilter_in_match is refused for a pattern that can span lines") {
+  auto rules =
+      ParseRuleFile("rules:\n" + RuleYaml("multi", R"(key:\s+([a-z]{8,}))",
+                                          "    prefilter: 'key:'\n    prefilter_in_match: true\n"),
+                    "test.yaml");
+  REQUIRE(rules.ok());
+  auto engine = Engine::Build(RuleSet(std::move(rules).value()), {});
+  REQUIRE_FALSE(engine.ok());
+  CHECK(engine.status().message().find("test.yaml:2: rule 'multi': prefilter_in_match needs a "
+                                       "pattern that matches within one line") == 0);
 }

@@ -131,3 +131,17 @@ TEST_CASE("the shipped signatures load") {
   REQUIRE_MESSAGE(shipped.ok(), shipped.status().message());
   CHECK(shipped->size() >= 20);
 }
+
+TEST_CASE("prefilter_in_match is true or false, and needs a prefilter") {
+  auto parsed = ParseRuleFile(WithField("    prefilter: 'demo_'\n    prefilter_in_match: true"),
+                              "rules.yaml");
+  REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
+  CHECK(parsed.value()[0].prefilter_in_match);
+  CHECK_FALSE(ParseRuleFile(kValidFile, "rules.yaml").value()[0].prefilter_in_match);
+  CHECK(ErrorOf(WithField("    prefilter: 'demo_'\n    prefilter_in_match: yes"))
+            .find("rules.yaml:4: rule 'demo-token': 'prefilter_in_match' must be true or false") ==
+        0);
+  CHECK(ErrorOf(WithField("    prefilter_in_match: true"))
+            .find("rules.yaml:3: rule 'demo-token': 'prefilter_in_match' needs a 'prefilter'") ==
+        0);
+}

@@ -41,6 +41,11 @@ struct Rule {
   // condition, e.g. "[A-Za-z0-9]@[A-Za-z0-9]" for emails); stage two still confirms with
   // `pattern`. Worth it when `pattern` makes the shared database slow.
   std::string prefilter;
+  // Optional, for speed: the prefilter matches inside every match of `pattern`, not merely
+  // near it, and `pattern` matches within one line. Stage two then searches only the lines of
+  // each stage-one candidate instead of max_match_length either side (the engine checks the
+  // one-line part, the examples the rest).
+  bool prefilter_in_match = false;
   // When non-empty, a match counts only if one of these words (case-insensitive) appears on
   // the line where the match starts (or inside the match), on the line before it, or on the
   // first line of the file (a CSV header naming the column).
