@@ -180,7 +180,7 @@ int Run(int argc, char** argv) {
     hs_scratch_t* scratch = nullptr;
     // What a scan from scratch runs (the narrow database, then the others together), then the
     // line-bounded and wide rules apart.
-    const hs_database_t* databases[4] = {compiled.narrow, compiled.lines_and_wide, compiled.lines,
+    const hs_database_t* databases[4] = {compiled.narrow, compiled.not_narrow(), compiled.lines,
                                          compiled.wide};
     for (const hs_database_t* database : databases) {
       if (database != nullptr && hs_alloc_scratch(database, &scratch) != HS_SUCCESS) {

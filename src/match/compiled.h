@@ -32,10 +32,12 @@ struct Engine::Compiled {
 
   enum class Reach : uint8_t { kNarrow, kLines, kWide };
 
-  hs_database_t* narrow = nullptr;          // null when no rule is narrow
-  hs_database_t* lines = nullptr;           // null when no rule is line-bounded
-  hs_database_t* wide = nullptr;            // null when every rule is narrow or line-bounded
-  hs_database_t* lines_and_wide = nullptr;  // null when every rule is narrow
+  hs_database_t* narrow = nullptr;  // null when no rule is narrow
+  hs_database_t* lines = nullptr;   // null when no rule is line-bounded
+  hs_database_t* wide = nullptr;    // null when every rule is narrow or line-bounded
+  // Null unless there are both line-bounded and wide rules: else it would be a second copy of
+  // one of the two (see not_narrow()).
+  hs_database_t* lines_and_wide = nullptr;
   // Per rule: what stage one runs, the rule's stage-one pattern or a narrow prefix of it.
   std::vector<std::string> stage_one;
   std::vector<Reach> reach;  // per rule
@@ -50,6 +52,12 @@ struct Engine::Compiled {
   // Per rule: stage two searches only a candidate's lines (Rule::prefilter_in_match).
   std::vector<bool> lines_only;
   uint32_t max_capture_count = 0;
+
+  // What a scan from scratch runs after the narrow database: every other rule, in one.
+  const hs_database_t* not_narrow() const {
+    if (lines_and_wide != nullptr) return lines_and_wide;
+    return lines != nullptr ? lines : wide;
+  }
 
   Compiled() = default;
   Compiled(const Compiled&) = delete;

@@ -196,13 +196,18 @@ Result<std::shared_ptr<const Engine>> Engine::Build(RuleSet rules, const EngineO
        {Part{&compiled->narrow, false, false}, Part{&compiled->lines, true, false},
         Part{&compiled->wide, false, true}, Part{&compiled->lines_and_wide, true, true}}) {
     std::vector<unsigned> ids;
+    size_t line_rules = 0;
     for (unsigned i = 0; i < rules.size(); ++i) {
       Reach reach = compiled->reach[i];
       bool holds = reach == Reach::kLines  ? part.lines
                    : reach == Reach::kWide ? part.wide
                                            : !part.lines && !part.wide;
       if (holds) ids.push_back(i);
+      if (holds && reach == Reach::kLines) ++line_rules;
     }
+    // Both kinds or none: one kind alone is already a database of its own (not_narrow()).
+    bool mixed = line_rules > 0 && line_rules < ids.size();
+    if (part.lines && part.wide && !mixed) continue;
     Result<hs_database_t*> database =
         LoadOrCompile(rules, *compiled, ids, options.cache_dir, &from_cache);
     if (!database.ok()) return database.status();

@@ -636,7 +636,7 @@ bool Scanner::FindCandidates(std::string_view data, const Plan& plan, ScanMemo* 
     };
     const Pass passes[] = {{compiled.narrow, memo != nullptr ? &memo->ends_ : nullptr, nullptr,
                             &counters_.narrow_bytes},
-                           {compiled.lines_and_wide, memo != nullptr ? &memo->line_ends_ : nullptr,
+                           {compiled.not_narrow(), memo != nullptr ? &memo->line_ends_ : nullptr,
                             &state_->is_line_rule, &counters_.line_bytes}};
     context.raw_limit = kMemoMaxEnds;
     for (const Pass& pass : passes) {

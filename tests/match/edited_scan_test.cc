@@ -275,3 +275,38 @@ TEST_CASE("line-bounded rules: a scan from a memo finds exactly what a scan from
   REQUIRE(got->matches.size() == 1);
   CHECK(got->matches == from_scratch.Scan(inserted)->matches);
 }
+
+// Line-bounded and wide rules together: a scan from scratch runs them in one database, a scan
+// from a memo runs them apart. Both find the same.
+TEST_CASE("line-bounded and wide rules together: from a memo as from scratch") {
+  auto rule = [](const std::string& id, const std::string& pattern) {
+    return "  - id: " + id + "\n    name: " + id + "\n    category: secret\n    severity: high\n" +
+           "    pattern: '" + pattern + "'\n    examples: ['x']\n    negative_examples: ['y']\n";
+  };
+  auto rules = ParseRuleFile("rules:\n" + rule("lines", "[a-z_]*secret=([a-z0-9]{8,})") +
+                                 rule("wide", "[a-z]*start\\s+([A-Z]{6,})"),
+                             "mixed.yaml");
+  REQUIRE_MESSAGE(rules.ok(), rules.status().message());
+  auto engine = Engine::Build(RuleSet(std::move(rules).value()), {});
+  REQUIRE(engine.ok());
+  const Engine::Compiled& compiled = engine.value()->compiled();
+  REQUIRE(compiled.lines != nullptr);
+  REQUIRE(compiled.wide != nullptr);
+  CHECK(compiled.not_narrow() == compiled.lines_and_wide);
+  Scanner from_scratch(engine.value());
+  Scanner reusing(engine.value());
+  std::string base;
+  for (int line = 0; line < 400; ++line) base += "line " + std::to_string(line) + "\n";
+  std::string text = base + "x secret=abcdefgh12\nstart\n\n  QWERTYU\n" + base;
+  ScanMemo memo;
+  REQUIRE(reusing.Scan(text, {nullptr, {}, &memo}).ok());
+  size_t at = text.find("start");
+  std::string edited = text.substr(0, at) + "restart" + text.substr(at + 5);
+  std::vector<CopiedRange> copies = {{0, 0, at}, {at + 7, at + 5, text.size() - at - 5}};
+  auto expected = from_scratch.Scan(edited);
+  auto got = reusing.Scan(edited, {&memo, copies, nullptr});
+  REQUIRE(expected.ok());
+  REQUIRE(got.ok());
+  CHECK(expected->matches.size() == 2);
+  CHECK(got->matches == expected->matches);
+}
