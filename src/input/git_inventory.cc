@@ -863,13 +863,14 @@ Result<std::unique_ptr<GitBlobReader>> GitBlobReader::Open(const std::string& pa
   return std::unique_ptr<GitBlobReader>(new GitBlobReader(std::move(handles)));
 }
 
-Result<std::string_view> GitBlobReader::Read(const GitOid& id, std::string* /*storage*/) {
+Result<GitBlobReader::Blob> GitBlobReader::Read(const GitOid& id, uint64_t size_limit) {
   handles_->last = {};
-  Result<std::optional<PackObject>> object = handles_->store->Read(id);
+  Result<std::optional<PackObject>> object = handles_->store->Read(id, size_limit);
   if (!object.ok()) return Status::Error("cannot read object: " + object.status().message());
   if (!object->has_value()) return Status::Error("cannot read object: object not found");
-  handles_->last = {object.value()->key, object.value()->delta};
-  return object.value()->data;
+  const PackObject& read = *object.value();
+  if (!read.over_limit) handles_->last = {read.key, read.delta};
+  return Blob{read.data, read.size, read.over_limit};
 }
 
 GitBlobReader::ReadSource GitBlobReader::LastRead() const { return handles_->last; }

@@ -215,7 +215,7 @@ Status OpenLoose(const GitOid& id, const std::string& path, LooseFile* file,
 }  // namespace
 
 ObjectStore::ObjectStore(std::unique_ptr<PackReader> packs) : packs_(std::move(packs)) {
-  packs_->SetBaseSource([this](const GitOid& id) { return ReadLoose(id); });
+  packs_->SetBaseSource([this](const GitOid& id) { return ReadLoose(id, UINT64_MAX); });
 }
 ObjectStore::~ObjectStore() = default;
 
@@ -235,13 +235,20 @@ std::optional<std::string> ObjectStore::FindLoose(const GitOid& id) const {
   return std::nullopt;
 }
 
-Result<std::optional<PackObject>> ObjectStore::ReadLoose(const GitOid& id) {
+Result<std::optional<PackObject>> ObjectStore::ReadLoose(const GitOid& id, uint64_t size_limit) {
   std::optional<std::string> path = FindLoose(id);
   if (!path) return std::optional<PackObject>();
   LooseFile file;
   PackObjectHeader header;
   if (Status status = OpenLoose(id, *path, &file, &header); !status.ok()) return status;
   loose_.clear();
+  PackObject object;
+  object.type = header.type;
+  object.size = header.size;
+  if (header.size > size_limit) {
+    object.over_limit = true;
+    return std::optional<PackObject>(object);
+  }
   if (header.size > loose_.max_size()) return LooseError(id, "too large");
   try {
     loose_.resize(header.size);
@@ -250,16 +257,14 @@ Result<std::optional<PackObject>> ObjectStore::ReadLoose(const GitOid& id) {
   }
   std::string why = file.ReadContents(loose_.data(), header.size);
   if (!why.empty()) return LooseError(id, why);
-  PackObject object;
-  object.type = header.type;
   object.data = loose_;
   return std::optional<PackObject>(object);
 }
 
-Result<std::optional<PackObject>> ObjectStore::Read(const GitOid& id) {
-  Result<std::optional<PackObject>> packed = packs_->Read(id);
+Result<std::optional<PackObject>> ObjectStore::Read(const GitOid& id, uint64_t size_limit) {
+  Result<std::optional<PackObject>> packed = packs_->Read(id, size_limit);
   if (!packed.ok() || packed->has_value()) return packed;
-  return ReadLoose(id);
+  return ReadLoose(id, size_limit);
 }
 
 Result<std::optional<PackObjectHeader>> ObjectStore::LooseHeader(const GitOid& id) const {

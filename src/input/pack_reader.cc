@@ -34,7 +34,7 @@ constexpr uint64_t kHashSize = 20;
 constexpr uint64_t kMaxInflateRatio = 2048;
 // One delta copy instruction (at most 8 bytes) copies at most 2^24 - 1 bytes.
 constexpr uint64_t kMaxDeltaRatio = uint64_t{1} << 24;
-// The delta scratch buffer is given back after use when it grew beyond this.
+// A delta data buffer is given back after use when it grew beyond this.
 constexpr uint64_t kKeepScratchBytes = uint64_t{16} << 20;
 
 uint32_t Be32(const uint8_t* p) {
@@ -373,6 +373,33 @@ const char* ParseEntry(const Pack& pack, uint64_t offset, Entry* entry) {
   return nullptr;
 }
 
+// A reused buffer for inflated delta data.
+class Scratch {
+ public:
+  // Room for `size` bytes; false when memory runs out.
+  bool Reserve(uint64_t size) {
+    if (size <= capacity_ && bytes_ != nullptr) return true;
+    bytes_.reset();
+    capacity_ = 0;
+    if (size > PTRDIFF_MAX) return false;
+    bytes_.reset(new (std::nothrow) uint8_t[size == 0 ? 1 : size]);
+    if (bytes_ == nullptr) return false;
+    capacity_ = size;
+    return true;
+  }
+  // Gives the memory back when one large delta made it grow past kKeepScratchBytes.
+  void Trim() {
+    if (capacity_ <= kKeepScratchBytes) return;
+    bytes_.reset();
+    capacity_ = 0;
+  }
+  uint8_t* get() const { return bytes_.get(); }
+
+ private:
+  std::unique_ptr<uint8_t[]> bytes_;
+  uint64_t capacity_ = 0;
+};
+
 // A reused zlib stream.
 class Inflater {
  public:
@@ -685,8 +712,8 @@ struct PackReader::Impl {
     uint64_t size;  // of the delta data
   };
   std::vector<Step> chain;
-  std::unique_ptr<uint8_t[]> scratch;  // delta data
-  uint64_t scratch_capacity = 0;
+  Scratch scratch;     // delta data
+  Scratch own_delta;   // the requested object's delta data, when inflated first to learn its size
   ObjectPtr current;   // what the last Read() returned
   DeltaOrigin origin;  // how Resolve() rebuilt it, when `rebuilt`
   bool rebuilt = false;
@@ -756,36 +783,45 @@ struct PackReader::Impl {
     return std::optional<Location>();
   }
 
-  bool ReserveScratch(uint64_t size) {
-    if (size <= scratch_capacity && scratch != nullptr) return true;
-    scratch.reset();
-    scratch_capacity = 0;
-    if (size > PTRDIFF_MAX) return false;
-    scratch.reset(new (std::nothrow) uint8_t[size == 0 ? 1 : size]);
-    if (scratch == nullptr) return false;
-    scratch_capacity = size;
-    return true;
-  }
-
   // The object at `at` (`id` names it in messages); null with an OK status when it depends on
-  // an object that is in no pack.
-  Status Resolve(const GitOid& id, Location at, ObjectPtr* out) {
+  // an object that is in no pack. An object larger than `size_limit` is not built: null, with
+  // its size in `*over_limit`. Its size is learnt before anything else is read: a whole
+  // object's from its entry header, a delta's by inflating the delta data first (kept for
+  // applying it, so that costs no second inflate).
+  Status Resolve(const GitOid& id, Location at, uint64_t size_limit, ObjectPtr* out,
+                 std::optional<uint64_t>* over_limit) {
     out->reset();
+    over_limit->reset();
     chain.clear();
     rebuilt = false;
     ObjectPtr base;
     bool has_ref = false;
+    bool own_delta_ready = false;
     uint64_t base_key = ObjectCache::kNoKey;  // where the chain's first base came from
     for (;;) {
       base_key = ObjectCache::Key(at);
       if (ObjectPtr hit = FindCached(ObjectCache::Key(at))) {
         ++stats.cache_hits;
+        if (chain.empty() && hit->size > size_limit) {
+          *over_limit = hit->size;
+          return Status::Ok();
+        }
         base = std::move(hit);
         break;
       }
       const Pack& pack = *packs[at.pack];
       Entry entry;
       if (const char* why = ParseEntry(pack, at.offset, &entry)) return Fail(id, at, why);
+      if (chain.empty() && size_limit != UINT64_MAX) {
+        Result<uint64_t> size =
+            entry.type <= kTypeTag ? Result<uint64_t>(entry.size) : InflateOwnDelta(id, at, entry);
+        if (!size.ok()) return size.status();
+        if (size.value() > size_limit) {
+          *over_limit = size.value();
+          return Status::Ok();
+        }
+        own_delta_ready = entry.type > kTypeTag;
+      }
       if (entry.type <= kTypeTag) {
         ObjectPtr object = NewObject(entry.size, static_cast<GitObjectType>(entry.type));
         if (object == nullptr) return Fail(id, at, "out of memory for the object");
@@ -833,12 +869,15 @@ struct PackReader::Impl {
     for (size_t i = chain.size(); i-- > 0;) {
       const Step& step = chain[i];
       const Pack& pack = *packs[step.at.pack];
-      if (!ReserveScratch(step.size)) return Fail(id, step.at, "out of memory for the delta");
-      if (const char* why = inflater.Full(pack.data.data() + step.data, pack.end - step.data,
-                                          scratch.get(), step.size)) {
-        return Fail(id, step.at, why);
+      Scratch& data = i == 0 && own_delta_ready ? own_delta : scratch;
+      if (&data == &scratch) {
+        if (!scratch.Reserve(step.size)) return Fail(id, step.at, "out of memory for the delta");
+        if (const char* why = inflater.Full(pack.data.data() + step.data, pack.end - step.data,
+                                            scratch.get(), step.size)) {
+          return Fail(id, step.at, why);
+        }
       }
-      const uint8_t* p = scratch.get();
+      const uint8_t* p = data.get();
       const uint8_t* end = p + step.size;
       uint64_t base_size = 0, result_size = 0;
       if (!ReadVarint(&p, end, &base_size) || !ReadVarint(&p, end, &result_size)) {
@@ -866,12 +905,28 @@ struct PackReader::Impl {
       base = std::move(object);
       Keep(ObjectCache::Key(step.at), base);
     }
-    if (scratch_capacity > kKeepScratchBytes) {
-      scratch.reset();
-      scratch_capacity = 0;
-    }
+    scratch.Trim();
+    own_delta.Trim();
     *out = std::move(base);
     return Status::Ok();
+  }
+
+  // Inflates the delta data of the requested object (entry `entry` at `at`) into own_delta;
+  // returns the size of the object it builds.
+  Result<uint64_t> InflateOwnDelta(const GitOid& id, const Location& at, const Entry& entry) {
+    const Pack& pack = *packs[at.pack];
+    if (!own_delta.Reserve(entry.size)) return Fail(id, at, "out of memory for the delta");
+    if (const char* why = inflater.Full(pack.data.data() + entry.data, pack.end - entry.data,
+                                        own_delta.get(), entry.size)) {
+      return Fail(id, at, why);
+    }
+    const uint8_t* p = own_delta.get();
+    const uint8_t* end = p + entry.size;
+    uint64_t base_size = 0, result_size = 0;
+    if (!ReadVarint(&p, end, &base_size) || !ReadVarint(&p, end, &result_size)) {
+      return Fail(id, at, "truncated delta header");
+    }
+    return result_size;
   }
 
   // A REF_DELTA's base that is in no pack (a loose object, through base_source); null with an
@@ -1059,21 +1114,31 @@ Result<std::unique_ptr<PackReader>> PackReader::Open(const std::string& objects_
   return std::unique_ptr<PackReader>(new PackReader(std::move(impl)));
 }
 
-Result<std::optional<PackObject>> PackReader::Read(const GitOid& id) {
+Result<std::optional<PackObject>> PackReader::Read(const GitOid& id, uint64_t size_limit) {
   Impl& impl = *impl_;
   impl.current.reset();
   Result<std::optional<Location>> at = impl.Locate(id);
   if (!at.ok()) return at.status();
   if (!at->has_value()) return std::optional<PackObject>();
   ObjectPtr object;
-  if (Status status = impl.Resolve(id, *at.value(), &object); !status.ok()) return status;
+  std::optional<uint64_t> over_limit;
+  if (Status status = impl.Resolve(id, *at.value(), size_limit, &object, &over_limit);
+      !status.ok()) {
+    return status;
+  }
+  PackObject result;
+  result.key = ObjectCache::Key(*at.value());
+  if (over_limit) {
+    result.over_limit = true;
+    result.size = *over_limit;
+    return std::optional<PackObject>(result);
+  }
   if (object == nullptr) return std::optional<PackObject>();
   impl.current = std::move(object);
-  PackObject result;
   result.type = impl.current->type;
   result.data = std::string_view(reinterpret_cast<const char*>(impl.current->bytes.get()),
                                  impl.current->size);
-  result.key = ObjectCache::Key(*at.value());
+  result.size = result.data.size();
   if (impl.rebuilt) result.delta = &impl.origin;
   return std::optional<PackObject>(result);
 }

@@ -137,22 +137,18 @@ TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
   Scanner& scanner = worker.scanner;
   TextResult result;
   std::string path = DisplayPath(blob);
-  Result<uint64_t> size = reader.Size(blob.id);
-  if (!size.ok()) {
-    result.errors.push_back({blob.id.Hex(), size.status().message()});
+  Result<GitBlobReader::Blob> blob_read = reader.Read(blob.id, options.read.max_file_size);
+  if (!blob_read.ok()) {
+    result.errors.push_back({blob.id.Hex(), blob_read.status().message()});
     return result;
   }
-  if (size.value() > options.read.max_file_size) {
+  if (blob_read->over_limit) {
     result.skipped = SkippedFile{path, SkipReason::kTooLarge};
     return result;
   }
-  Result<std::string_view> bytes = reader.Read(blob.id, &worker.storage);
-  if (!bytes.ok()) {
-    result.errors.push_back({blob.id.Hex(), bytes.status().message()});
-    return result;
-  }
+  std::string_view bytes = blob_read->data;
   GitBlobReader::ReadSource source = reader.LastRead();
-  ReadResult text = PrepareText(bytes.value(), options.read, &worker.storage);
+  ReadResult text = PrepareText(bytes, options.read, &worker.storage);
   if (text.outcome == ReadOutcome::kSkipped) {
     result.skipped = SkippedFile{path, text.skip_reason};
     return result;
@@ -160,7 +156,7 @@ TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
   result.scanned = true;
   result.bytes = text.text.size();
   // A memo describes the blob's own bytes: none when they were converted (UTF-16) first.
-  bool as_stored = text.text.data() == bytes->data() && text.text.size() == bytes->size();
+  bool as_stored = text.text.data() == bytes.data() && text.text.size() == bytes.size();
   ScanMemo memo;
   ScanReuse reuse;
   if (worker.memos != nullptr && as_stored && source.key != kNoObjectKey) {

@@ -423,11 +423,19 @@ void ReadRepository(const std::string& path, bool range) {
   const bool verbose = std::getenv("LEAKSWEEP_FUZZ_VERBOSE") != nullptr;
   Result<std::unique_ptr<GitBlobReader>> reader = GitBlobReader::Open(path);
   if (!reader.ok()) return;
-  std::string storage;
   for (uint32_t index : inv.read_order) {
     const GitOid& id = inv.blobs[index].id;
     Result<uint64_t> size = reader.value()->Size(id);
-    Result<std::string_view> data = reader.value()->Read(id, &storage);
+    if (size.ok() && size.value() > 0) {  // a limit just below the size: not read, size told
+      Result<GitBlobReader::Blob> over = reader.value()->Read(id, size.value() - 1);
+      if (over.ok()) {
+        FUZZ_CHECK(over->over_limit && over->size == size.value() && over->data.empty(),
+                   "over limit");
+      }
+    }
+    Result<GitBlobReader::Blob> read = reader.value()->Read(id);
+    Result<std::string_view> data =
+        read.ok() ? Result<std::string_view>(read->data) : Result<std::string_view>(read.status());
     if (verbose) {
       std::fprintf(
           stderr, "  blob %s %s: size %s, read %s\n", id.Hex().c_str(),

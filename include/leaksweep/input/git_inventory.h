@@ -111,10 +111,17 @@ class GitBlobReader {
   GitBlobReader(const GitBlobReader&) = delete;
   GitBlobReader& operator=(const GitBlobReader&) = delete;
 
-  // Returns blob `id`'s contents, valid until the next Read() (Size() keeps them), or an error
-  // naming the object. The view points into the reader's buffers; `storage` is not used.
-  Result<std::string_view> Read(const GitOid& id, std::string* storage);
-  // The blob's size without reading it (from its header), for the size limit.
+  // Blob `id`'s contents, valid until the next Read() (Size() keeps them), or an error naming
+  // the object. A blob larger than `size_limit` is not read: `over_limit` is set instead, and
+  // `size` says how large it is. The view points into the reader's buffers.
+  struct Blob {
+    std::string_view data;
+    uint64_t size = 0;
+    bool over_limit = false;
+  };
+  Result<Blob> Read(const GitOid& id, uint64_t size_limit = UINT64_MAX);
+  // The blob's size without reading it (from its header). Read() with a limit costs less than
+  // Size() then Read().
   Result<uint64_t> Size(const GitOid& id);
 
   // Where the last Read() came from: its pack key (kNoObjectKey when loose) and, when it was

@@ -42,8 +42,9 @@ class ObjectStore {
   ObjectStore& operator=(const ObjectStore&) = delete;
 
   // The object's type and contents, valid until the next Read(); nullopt when there is no such
-  // object; an error when it is there but cannot be read.
-  Result<std::optional<PackObject>> Read(const GitOid& id);
+  // object; an error when it is there but cannot be read. An object larger than `size_limit`
+  // is not read (PackObject::over_limit).
+  Result<std::optional<PackObject>> Read(const GitOid& id, uint64_t size_limit = UINT64_MAX);
   // Type and size, reading as little as it can (a loose object's header; a pack entry's).
   Result<std::optional<PackObjectHeader>> Header(const GitOid& id);
   // The size alone: cheaper than Header() for a packed delta (no chain is followed).
@@ -66,7 +67,7 @@ class ObjectStore {
   explicit ObjectStore(std::unique_ptr<PackReader> packs);
   // The path of `id`'s loose object file in the first objects directory that has one.
   std::optional<std::string> FindLoose(const GitOid& id) const;
-  Result<std::optional<PackObject>> ReadLoose(const GitOid& id);
+  Result<std::optional<PackObject>> ReadLoose(const GitOid& id, uint64_t size_limit);
   Result<std::optional<PackObjectHeader>> LooseHeader(const GitOid& id) const;
 
   std::unique_ptr<PackReader> packs_;

@@ -60,6 +60,10 @@ struct PackObject {
   // Set when this Read() applied the object's delta to a packed base (not when the object came
   // whole from the cache or its base is outside the packs); valid until the next Read().
   const DeltaOrigin* delta = nullptr;
+  uint64_t size = 0;  // data.size(), or the size of an object over the limit
+  // Set when Read() was given a size limit the object exceeds: it was not read (nothing beyond
+  // its own delta data was inflated), `data` is empty and `type` is not known.
+  bool over_limit = false;
 };
 
 struct PackObjectHeader {
@@ -94,8 +98,10 @@ class PackReader {
   PackReader& operator=(const PackReader&) = delete;
 
   // The object's type and contents; nullopt when it is not in a pack (or is a REF_DELTA whose
-  // base is not); an error when the pack data is inconsistent.
-  Result<std::optional<PackObject>> Read(const GitOid& id);
+  // base is not); an error when the pack data is inconsistent. An object larger than
+  // `size_limit` is not read (PackObject::over_limit); checking the size this way costs nothing
+  // extra, where Size() then Read() inflates the start of a delta twice.
+  Result<std::optional<PackObject>> Read(const GitOid& id, uint64_t size_limit = UINT64_MAX);
   // The object's size from its header (for a delta: the result size its delta data declares,
   // inflating only the first bytes). Cheap: no delta chain is followed.
   Result<std::optional<uint64_t>> Size(const GitOid& id);
