@@ -130,28 +130,36 @@ struct Worker {
   MaskedSummaries summaries;
 };
 
-TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
-                    const GitScanOptions& options, Worker& worker, const Policy& policy,
-                    const FingerprintKey& key) {
+// What scanning a blob (or a message) produced, and where it came from: one provenance for all
+// its findings, attached to those the report keeps (FindingCollector), not copied into each.
+struct HistoryResult {
+  TextResult text;
+  std::optional<GitProvenance> git;  // set when there are findings
+};
+
+HistoryResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
+                       const GitScanOptions& options, Worker& worker, const Policy& policy,
+                       const FingerprintKey& key) {
   GitBlobReader& reader = worker.reader;
   Scanner& scanner = worker.scanner;
-  TextResult result;
+  HistoryResult history;
+  TextResult& result = history.text;
   std::string path = DisplayPath(blob);
   Result<GitBlobReader::Blob> blob_read = reader.Read(blob.id, options.read.max_file_size);
   if (!blob_read.ok()) {
     result.errors.push_back({blob.id.Hex(), blob_read.status().message()});
-    return result;
+    return history;
   }
   if (blob_read->over_limit) {
     result.skipped = SkippedFile{path, SkipReason::kTooLarge};
-    return result;
+    return history;
   }
   std::string_view bytes = blob_read->data;
   GitBlobReader::ReadSource source = reader.LastRead();
   ReadResult text = PrepareText(bytes, options.read, &worker.storage);
   if (text.outcome == ReadOutcome::kSkipped) {
     result.skipped = SkippedFile{path, text.skip_reason};
-    return result;
+    return history;
   }
   result.scanned = true;
   result.bytes = text.text.size();
@@ -168,19 +176,20 @@ TextResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
   }
   result.findings = FindInText(scanner, text.text, path, policy, key, &result.errors, reuse);
   if (reuse.memo != nullptr && memo.usable()) worker.memos->Insert(source.key, std::move(memo));
-  if (result.findings.findings.empty()) return result;
-  GitProvenance provenance = ProvenanceOf(inventory, blob, scanner, worker.summaries);
-  for (Finding& finding : result.findings.findings) finding.git = provenance;
-  return result;
+  if (!result.findings.findings.empty()) {
+    history.git = ProvenanceOf(inventory, blob, scanner, worker.summaries);
+  }
+  return history;
 }
 
 // Commit and tag messages, scanned like blobs; their findings point at the message.
-std::vector<TextResult> ScanMessages(const GitInventory& inventory, Scanner& scanner,
-                                     const Policy& policy, const FingerprintKey& key) {
-  std::vector<TextResult> results;
+std::vector<HistoryResult> ScanMessages(const GitInventory& inventory, Scanner& scanner,
+                                        const Policy& policy, const FingerprintKey& key) {
+  std::vector<HistoryResult> results;
   MaskedSummaries summaries;
   for (const GitMessage& message : inventory.messages) {
-    TextResult result;
+    HistoryResult history;
+    TextResult& result = history.text;
     result.scanned = true;
     result.bytes = message.text.size();
     result.findings = FindInText(scanner, message.text, message.where, policy, key, &result.errors);
@@ -189,41 +198,38 @@ std::vector<TextResult> ScanMessages(const GitInventory& inventory, Scanner& sca
     GitProvenance provenance = ProvenanceOf(inventory, origin, scanner, summaries);
     provenance.blob.clear();
     provenance.in_head = false;  // a message cannot be removed without rewriting history
-    for (Finding& finding : result.findings.findings) finding.git = provenance;
-    results.push_back(std::move(result));
+    history.git = std::move(provenance);
+    results.push_back(std::move(history));
   }
   return results;
 }
 
-// The findings of a scan in report order. With grouping, the first finding of each (rule, value)
-// is kept and the others become its other locations: taken as they come, so the many copies
-// of one value in a long history (curl: 136,000 findings, 579 values) are never held at once.
-// The value counts as in HEAD when any location is.
+// The findings of a scan in report order, each given its blob's provenance (`git`). With
+// grouping, the first finding of each (rule, value) is kept and the others become its other
+// locations: taken as they come, so the many copies of one value in a long history (curl:
+// 136,000 findings, 579 values) are never held at once. The value counts as in HEAD when any
+// location is.
 class FindingCollector {
  public:
   explicit FindingCollector(bool group_by_value) : group_by_value_(group_by_value) {}
 
-  void Add(Finding&& finding) {
-    if (!group_by_value_) {
-      kept_.push_back(std::move(finding));
-      return;
-    }
+  void Add(Finding&& finding, const std::optional<GitProvenance>& git) {
+    if (!group_by_value_) return Keep(std::move(finding), git);
     key_.assign(finding.rule_id).append(1, '\0').append(finding.fingerprint);
     auto it = first_.find(key_);
     if (it == first_.end()) {
       first_.emplace(key_, kept_.size());
-      kept_.push_back(std::move(finding));
-      return;
+      return Keep(std::move(finding), git);
     }
     Finding& kept = kept_[it->second];
     FindingLocation location;
     location.path = std::move(finding.path);
     location.start = finding.start;
-    if (finding.git) {
-      location.commit = std::move(finding.git->commit);
-      location.blob = std::move(finding.git->blob);
-      location.in_head = finding.git->in_head;
-      if (kept.git && finding.git->in_head) kept.git->in_head = true;
+    if (git) {
+      location.commit = git->commit;
+      location.blob = git->blob;
+      location.in_head = git->in_head;
+      if (kept.git && git->in_head) kept.git->in_head = true;
     }
     kept.other_locations.push_back(std::move(location));
   }
@@ -231,6 +237,11 @@ class FindingCollector {
   std::vector<Finding>& findings() { return kept_; }
 
  private:
+  void Keep(Finding&& finding, const std::optional<GitProvenance>& git) {
+    finding.git = git;
+    kept_.push_back(std::move(finding));
+  }
+
   bool group_by_value_;
   std::vector<Finding> kept_;
   std::unordered_map<std::string, size_t> first_;  // rule id + fingerprint -> index in kept_
@@ -295,7 +306,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   clock.EndPhase("walk (enumeration and provenance)");
   const std::vector<BlobOrigin>& blobs = inventory->blobs;
 
-  std::vector<TextResult> results(blobs.size());
+  std::vector<HistoryResult> results(blobs.size());
   const std::vector<size_t> chunk_starts = ChunkStarts(inventory.value());
   std::atomic<size_t> next{0}, done{0};
   std::atomic<uint64_t> bytes_done{0};
@@ -322,7 +333,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
         for (size_t k = chunk_starts[chunk]; k < chunk_starts[chunk + 1] && !stopped(); ++k) {
           size_t i = order[k];
           results[i] = ScanBlob(inventory.value(), blobs[i], options, worker, policy, key);
-          bytes_done += results[i].bytes;
+          bytes_done += results[i].text.bytes;
           ++done;
         }
       }
@@ -356,21 +367,31 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   if (inventory->empty) summary.notes.push_back("empty repository: no commits");
   if (!inventory->messages.empty() && !stopped()) {
     Scanner scanner(engine);
-    for (TextResult& result : ScanMessages(inventory.value(), scanner, policy, key)) {
+    for (HistoryResult& result : ScanMessages(inventory.value(), scanner, policy, key)) {
       results.push_back(std::move(result));
     }
   }
   clock.EndPhase("scan");
   FindingCollector findings(options.group_by_value);
-  for (TextResult& result : results) {
-    Absorb(result, summary, [&](Finding&& finding) { findings.Add(std::move(finding)); });
+  for (HistoryResult& result : results) {
+    Absorb(result.text, summary,
+           [&](Finding&& finding) { findings.Add(std::move(finding), result.git); });
   }
   if (stopped()) MarkIncomplete(&summary);
+  // What is left of the results (the strings of every repeated value's findings: hundreds of
+  // thousands of small blocks in a long history, from the workers' heaps) and the inventory
+  // are freed on a thread of their own while the report is written.
+  std::thread release(
+      [leftovers = std::move(results), walked = std::move(inventory).value()]() mutable {
+        leftovers = {};
+        walked = {};
+      });
   for (const Finding& finding : findings.findings()) {
     writer.AddFinding(finding);
     ++summary.stats.findings;
   }
   writer.Finish(summary);
+  release.join();
   clock.EndPhase("report");
   if (options.timings) clock.Print();
   return summary;
