@@ -813,14 +813,12 @@ struct PackReader::Impl {
       Entry entry;
       if (const char* why = ParseEntry(pack, at.offset, &entry)) return Fail(id, at, why);
       if (chain.empty() && size_limit != UINT64_MAX) {
-        Result<uint64_t> size =
-            entry.type <= kTypeTag ? Result<uint64_t>(entry.size) : InflateOwnDelta(id, at, entry);
+        Result<uint64_t> size = SizeFirst(id, at, entry, size_limit, &own_delta_ready);
         if (!size.ok()) return size.status();
         if (size.value() > size_limit) {
           *over_limit = size.value();
           return Status::Ok();
         }
-        own_delta_ready = entry.type > kTypeTag;
       }
       if (entry.type <= kTypeTag) {
         ObjectPtr object = NewObject(entry.size, static_cast<GitObjectType>(entry.type));
@@ -909,6 +907,23 @@ struct PackReader::Impl {
     own_delta.Trim();
     *out = std::move(base);
     return Status::Ok();
+  }
+
+  // The size of the requested object (entry `entry` at `at`), learnt before its delta chain is
+  // read. A delta bound to be over the limit (each instruction, at most 8 bytes, writes at
+  // least one) needs only the start of its data; any other has all of it inflated into
+  // own_delta, to be applied with no second inflate (then *own_delta_ready is set).
+  Result<uint64_t> SizeFirst(const GitOid& id, const Location& at, const Entry& entry,
+                             uint64_t size_limit, bool* own_delta_ready) {
+    if (entry.type <= kTypeTag) return entry.size;
+    constexpr uint64_t kMaxDeltaHeader = 20;  // two sizes, 7 bits a byte
+    if (entry.size > kMaxDeltaHeader && (entry.size - kMaxDeltaHeader) / 8 > size_limit) {
+      Result<uint64_t> size = DeltaResultSize(id, at, entry);
+      if (!size.ok() || size.value() > size_limit) return size;
+    }
+    Result<uint64_t> size = InflateOwnDelta(id, at, entry);
+    *own_delta_ready = size.ok();
+    return size;
   }
 
   // Inflates the delta data of the requested object (entry `entry` at `at`) into own_delta;

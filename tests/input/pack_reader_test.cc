@@ -284,9 +284,11 @@ Counts CompareAll(const fs::path& repo, Order order = Order::kPack,
     Result<uint64_t> size = blobs.value()->Size(id);
     REQUIRE(size.ok());
     CHECK(size.value() == expected.data.size());
-    // Just over the size limit: not read, its size told; at the limit: read whole.
-    if (!expected.data.empty()) {
-      Result<GitBlobReader::Blob> over = blobs.value()->Read(id, expected.data.size() - 1);
+    // Over the size limit: not read, its size told (just over: from the whole delta data; far
+    // over: from its start); at the limit: read whole.
+    for (uint64_t limit : {uint64_t{0}, expected.data.size() - 1}) {
+      if (expected.data.empty()) break;
+      Result<GitBlobReader::Blob> over = blobs.value()->Read(id, limit);
       REQUIRE(over.ok());
       CHECK(over->over_limit);
       CHECK(over->size == expected.data.size());
