@@ -240,7 +240,10 @@ struct WalkItem {
   CommitInfo commit;    // kCommit
   GitOid tree;          // kCommit: its root tree
   std::string message;  // kCommit, when messages are collected
-  std::string raw;      // kTree: the tree's bytes
+  // kTree: the tree's bytes, valid until the next read or the next item taken from a reader
+  // (they live in the store's buffer, or in the reader's batch).
+  std::string_view raw;
+  size_t raw_at = 0;  // kTree, in a reader's batch being filled: where `raw` will be in it
 };
 
 // Commit `oid` as the walk needs it; `error` set when it cannot be read.
@@ -276,7 +279,7 @@ WalkItem ReadTreeItem(ObjectStore* store, const GitOid& id) {
   } else if (object.value()->type != GitObjectType::kTree) {
     item.error = "not a tree";
   } else {
-    item.raw.assign(object.value()->data);
+    item.raw = object.value()->data;
   }
   return item;
 }
@@ -310,30 +313,51 @@ class WalkReader {
   }
 
   // The next item; a kStop item once the commit walk has ended (its error, if any, in `error`).
+  // A tree's bytes stay valid until the next call.
   WalkItem Next() {
-    if (taken_ == batch_.size()) {
-      batch_.clear();
+    if (taken_ == batch_.items.size()) {
       taken_ = 0;
       std::unique_lock<std::mutex> lock(mutex_);
+      if (!batch_.items.empty()) Recycle(std::move(batch_));
       ready_.wait(lock, [this] { return !full_.empty(); });
-      batch_.swap(full_.front());
+      batch_ = std::move(full_.front());
       full_.pop_front();
-      queued_bytes_ -= BatchBytes(batch_);
+      queued_bytes_ -= batch_.Bytes();
       room_.notify_all();
+      lock.unlock();
+      for (WalkItem& item : batch_.items) {  // the bytes are where they stay until recycled
+        if (item.kind == WalkItem::kTree) {
+          item.raw = std::string_view(batch_.bytes).substr(item.raw_at, item.raw.size());
+        }
+      }
     }
-    return std::move(batch_[taken_++]);
+    return std::move(batch_.items[taken_++]);
   }
 
  private:
   // Items are handed over in batches (a lock per batch, not per tree), and at most about
-  // kMaxQueuedBytes of tree bytes wait at a time.
+  // kMaxQueuedBytes of tree bytes wait at a time. Trees' bytes are copied into their batch's
+  // buffer, and the walk gives finished batches back to be filled again: the reader and the
+  // walk, on two threads, never free what the other allocated (which glibc does under a lock
+  // on the other thread's heap) and, once a few batches exist, allocate nothing for trees.
   static constexpr size_t kBatchItems = 256;
   static constexpr size_t kMaxQueuedBytes = size_t{32} << 20;
+  // Batches kept for reuse, and the largest buffer worth keeping (a huge tree's is let go).
+  static constexpr size_t kSpareBatches = 8;
+  static constexpr size_t kMaxSpareBytes = size_t{4} << 20;
 
-  static size_t BatchBytes(const std::vector<WalkItem>& batch) {
-    size_t bytes = 0;
-    for (const WalkItem& item : batch) bytes += item.raw.size() + sizeof(WalkItem);
-    return bytes;
+  struct Batch {
+    std::vector<WalkItem> items;
+    std::string bytes;  // the trees' bytes, one after another
+    size_t Bytes() const { return bytes.size() + items.size() * sizeof(WalkItem); }
+  };
+
+  // Under the lock.
+  void Recycle(Batch batch) {
+    if (spare_.size() >= kSpareBatches || batch.bytes.capacity() > kMaxSpareBytes) return;
+    batch.items.clear();
+    batch.bytes.clear();
+    spare_.push_back(std::move(batch));
   }
 
   void Run() {
@@ -373,6 +397,8 @@ class WalkReader {
                     if (e.kind == RawTreeEntry::kTree) subtrees.push_back(e.id);
                   });
     if (!parsed) subtrees.clear();
+    item.raw_at = pending_.bytes.size();
+    pending_.bytes.append(item.raw);  // `raw` is pointed into the batch when it is handed over
     Emit(std::move(item));
     for (const GitOid& subtree : subtrees) {
       if (seen_.Insert(subtree)) ReadTree(subtree);
@@ -385,24 +411,29 @@ class WalkReader {
   }
 
   void Emit(WalkItem item) {
-    pending_.push_back(std::move(item));
-    if (pending_.size() >= kBatchItems) Flush();
+    pending_.items.push_back(std::move(item));
+    if (pending_.items.size() >= kBatchItems) Flush();
   }
 
   void Flush() {
-    if (pending_.empty()) return;
-    size_t bytes = BatchBytes(pending_);
+    if (pending_.items.empty()) return;
+    size_t bytes = pending_.Bytes();
     std::unique_lock<std::mutex> lock(mutex_);
     room_.wait(lock, [&] {
       return cancelled_ || full_.empty() || queued_bytes_ + bytes <= kMaxQueuedBytes;
     });
     if (cancelled_) {
-      pending_.clear();
+      pending_.items.clear();
+      pending_.bytes.clear();
       return;
     }
     queued_bytes_ += bytes;
     full_.push_back(std::move(pending_));
-    pending_.clear();
+    pending_ = Batch();
+    if (!spare_.empty()) {
+      pending_ = std::move(spare_.back());
+      spare_.pop_back();
+    }
     ready_.notify_one();
   }
 
@@ -411,12 +442,13 @@ class WalkReader {
   RevwalkPtr walk_;
   OidSet seen_;
   bool messages_;
-  std::vector<WalkItem> pending_;  // the reader's batch being filled
-  std::vector<WalkItem> batch_;    // the walk's batch being taken
+  Batch pending_;  // the reader's batch being filled
+  Batch batch_;    // the walk's batch being taken
   size_t taken_ = 0;
   std::mutex mutex_;
   std::condition_variable ready_, room_;
-  std::deque<std::vector<WalkItem>> full_;  // batches handed over, oldest first
+  std::deque<Batch> full_;    // batches handed over, oldest first
+  std::vector<Batch> spare_;  // batches the walk is done with, to be filled again
   size_t queued_bytes_ = 0;
   bool cancelled_ = false;
   std::thread thread_;  // last: starts once everything above is set up
@@ -671,9 +703,10 @@ class Enumerator {
   // recorded. Trees are read raw (from the packs when they hold them) and parsed here:
   // libgit2's tree objects cost twice as much.
   void VisitTree(const GitOid& tree, const std::string& prefix, PathHash prefix_hash) {
-    TreeSnapshot current;
+    TreeSnapshot current = TakeSpareSnapshot();
     if (!ReadTree(tree, prefix, &current.raw) || !ParseTree(current.raw, &current.entries)) {
       if (!current.raw.empty()) Error(tree.Hex(), "malformed tree '" + prefix + "'");
+      GiveBackSnapshot(std::move(current));
       return;
     }
     current.blob_index.assign(current.entries.size(), kNotRecorded);
@@ -705,7 +738,29 @@ class Enumerator {
             RecordBlob(entry.id, prefix, entry.name, prefix_hash.Add(entry.name));
       }  // submodule commits belong to other repositories
     }
-    last_tree_at_[prefix_hash.value()] = std::move(current);
+    std::swap(last_tree_at_[prefix_hash.value()], current);
+    GiveBackSnapshot(std::move(current));  // the snapshot it replaced
+  }
+
+  // Snapshots are reused, buffers and all: most trees a walk visits replace the last one seen
+  // at their path, and freeing it to allocate the next cost as much as comparing them.
+  TreeSnapshot TakeSpareSnapshot() {
+    if (spare_snapshots_.empty()) return TreeSnapshot();
+    TreeSnapshot snapshot = std::move(spare_snapshots_.back());
+    spare_snapshots_.pop_back();
+    return snapshot;
+  }
+
+  void GiveBackSnapshot(TreeSnapshot snapshot) {
+    constexpr size_t kSpareSnapshots = 64;
+    constexpr size_t kMaxSpareBytes = size_t{1} << 20;  // a huge tree's buffers are let go
+    if (spare_snapshots_.size() >= kSpareSnapshots || snapshot.raw.capacity() > kMaxSpareBytes) {
+      return;
+    }
+    snapshot.raw.clear();
+    snapshot.entries.clear();
+    snapshot.blob_index.clear();
+    spare_snapshots_.push_back(std::move(snapshot));
   }
 
   // Reads tree `id` (at `where`, for messages) into `raw`; false, with the error recorded and
@@ -726,7 +781,7 @@ class Enumerator {
       Error(id.Hex(), "cannot read tree '" + where + "': " + item.error);
       return false;
     }
-    *raw = std::move(item.raw);
+    raw->assign(item.raw);
     return true;
   }
 
@@ -784,6 +839,7 @@ class Enumerator {
   OidSet seen_trees_;
   OidSet excluded_blobs_;                                    // held by excluded commits
   std::unordered_map<uint64_t, TreeSnapshot> last_tree_at_;  // by path hash
+  std::vector<TreeSnapshot> spare_snapshots_;                // see TakeSpareSnapshot
   std::unordered_map<GitOid, uint32_t, OidHash> commit_index_of_;
   bool collect_messages_ = false;
   bool revisions_failed_ = false;
