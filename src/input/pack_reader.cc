@@ -1,6 +1,7 @@
 #include "leaksweep/input/pack_reader.h"
 
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -400,12 +401,16 @@ class Scratch {
   uint64_t capacity_ = 0;
 };
 
-// A reused zlib stream.
+// Inflates zlib streams: whole objects with libdeflate, which decodes the same data about
+// twice as fast as zlib when the whole input and the output size are known (they are: the pack
+// is mapped, the size is in the entry header); the first bytes of a stream with zlib, which can
+// stop early.
 class Inflater {
  public:
-  Inflater() { ok_ = inflateInit(&z_) == Z_OK; }
+  Inflater() : whole_(libdeflate_alloc_decompressor()) { ok_ = inflateInit(&z_) == Z_OK; }
   ~Inflater() {
     if (ok_) inflateEnd(&z_);
+    if (whole_ != nullptr) libdeflate_free_decompressor(whole_);
   }
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;
@@ -413,52 +418,15 @@ class Inflater {
   // Inflates the zlib stream starting at `in` (at most `in_size` bytes of it) into exactly
   // `out_size` bytes at `out`. Null on success, else what is wrong.
   const char* Full(const uint8_t* in, uint64_t in_size, uint8_t* out, uint64_t out_size) {
-    if (!ok_ || inflateReset(&z_) != Z_OK) return "cannot start zlib";
-    constexpr uint64_t kChunk = UINT_MAX;
-    uint64_t in_left = in_size, out_left = out_size;
-    const uint8_t* in_next = in;
-    uint8_t* out_next = out;
-    uint8_t spare;  // one byte past the end: inflating into it means the object is too long
-    bool spare_given = false;
-    z_.next_in = nullptr;
-    z_.avail_in = 0;
-    z_.next_out = nullptr;
-    z_.avail_out = 0;
-    for (;;) {
-      if (z_.avail_in == 0 && in_left > 0) {
-        uInt n = static_cast<uInt>(std::min(in_left, kChunk));
-        z_.next_in = const_cast<Bytef*>(in_next);
-        z_.avail_in = n;
-        in_next += n;
-        in_left -= n;
-      }
-      if (z_.avail_out == 0) {
-        if (out_left > 0) {
-          uInt n = static_cast<uInt>(std::min(out_left, kChunk));
-          z_.next_out = out_next;
-          z_.avail_out = n;
-          out_next += n;
-          out_left -= n;
-        } else if (!spare_given) {
-          z_.next_out = &spare;
-          z_.avail_out = 1;
-          spare_given = true;
-        } else {
-          return "object inflates to more than its declared size";
-        }
-      }
-      int rc = inflate(&z_, Z_FINISH);
-      if (rc == Z_STREAM_END) {
-        if (spare_given && z_.avail_out == 0)
-          return "object inflates to more than its declared size";
-        if (z_.total_out != out_size) return "object inflates to less than its declared size";
-        return nullptr;
-      }
-      if (rc != Z_OK && rc != Z_BUF_ERROR) return "corrupt zlib stream";
-      if (spare_given && z_.avail_out == 0) return "object inflates to more than its declared size";
-      // No stream end: inflate stopped because it needs more input or more room.
-      if (z_.avail_in == 0 && in_left == 0 && z_.avail_out > 0) return "truncated zlib stream";
-      if (z_.avail_in > 0 && z_.avail_out > 0) return "corrupt zlib stream";
+    if (whole_ == nullptr) return "cannot start the decompressor";
+    size_t used = 0, made = 0;
+    switch (libdeflate_zlib_decompress_ex(whole_, in, in_size, out, out_size, &used, &made)) {
+      case LIBDEFLATE_SUCCESS:
+        return made == out_size ? nullptr : "object inflates to less than its declared size";
+      case LIBDEFLATE_INSUFFICIENT_SPACE:
+        return "object inflates to more than its declared size";
+      default:
+        return "corrupt or truncated zlib stream";
     }
   }
 
@@ -476,6 +444,7 @@ class Inflater {
   }
 
  private:
+  libdeflate_decompressor* whole_;
   z_stream z_{};
   bool ok_ = false;
 };
