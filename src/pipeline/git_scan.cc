@@ -137,6 +137,27 @@ struct HistoryResult {
   std::optional<GitProvenance> git;  // set when there are findings
 };
 
+// A blob's result as kept until the report: most blobs only add to the counts, and a full
+// HistoryResult for each of a long history's blobs would be tens of megabytes to clear.
+struct KeptResult {
+  uint64_t bytes = 0;
+  bool scanned = false;
+  std::unique_ptr<HistoryResult> details;  // null when there is nothing but the counts
+
+  static KeptResult Of(HistoryResult result) {
+    KeptResult kept;
+    kept.bytes = result.text.bytes;
+    kept.scanned = result.text.scanned;
+    const TextResult& text = result.text;
+    const ScanStats& suppressed = text.findings.suppressed;
+    bool counts_only = text.findings.findings.empty() && !text.skipped && text.errors.empty() &&
+                       suppressed.suppressed_inline == 0 && suppressed.suppressed_config == 0 &&
+                       suppressed.suppressed_baseline == 0;
+    if (!counts_only) kept.details = std::make_unique<HistoryResult>(std::move(result));
+    return kept;
+  }
+};
+
 HistoryResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
                        const GitScanOptions& options, Worker& worker, const Policy& policy,
                        const FingerprintKey& key) {
@@ -306,7 +327,7 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   clock.EndPhase("walk (enumeration and provenance)");
   const std::vector<BlobOrigin>& blobs = inventory->blobs;
 
-  std::vector<HistoryResult> results(blobs.size());
+  std::vector<KeptResult> results(blobs.size());
   const std::vector<size_t> chunk_starts = ChunkStarts(inventory.value());
   std::atomic<size_t> next{0}, done{0};
   std::atomic<uint64_t> bytes_done{0};
@@ -332,8 +353,9 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
            chunk = next.fetch_add(1)) {
         for (size_t k = chunk_starts[chunk]; k < chunk_starts[chunk + 1] && !stopped(); ++k) {
           size_t i = order[k];
-          results[i] = ScanBlob(inventory.value(), blobs[i], options, worker, policy, key);
-          bytes_done += results[i].text.bytes;
+          results[i] =
+              KeptResult::Of(ScanBlob(inventory.value(), blobs[i], options, worker, policy, key));
+          bytes_done += results[i].bytes;
           ++done;
         }
       }
@@ -368,12 +390,20 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   if (!inventory->messages.empty() && !stopped()) {
     Scanner scanner(engine);
     for (HistoryResult& result : ScanMessages(inventory.value(), scanner, policy, key)) {
-      results.push_back(std::move(result));
+      results.push_back(KeptResult::Of(std::move(result)));
     }
   }
   clock.EndPhase("scan");
   FindingCollector findings(options.group_by_value);
-  for (HistoryResult& result : results) {
+  for (KeptResult& kept : results) {
+    if (kept.details == nullptr) {
+      TextResult counts;
+      counts.scanned = kept.scanned;
+      counts.bytes = kept.bytes;
+      Absorb(counts, summary, [](Finding&&) {});
+      continue;
+    }
+    HistoryResult& result = *kept.details;
     Absorb(result.text, summary,
            [&](Finding&& finding) { findings.Add(std::move(finding), result.git); });
   }
@@ -383,8 +413,9 @@ Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const
   // are freed on a thread of their own while the report is written.
   std::thread release(
       [leftovers = std::move(results), walked = std::move(inventory).value()]() mutable {
-        leftovers = {};
-        walked = {};
+        leftovers.clear();
+        leftovers.shrink_to_fit();
+        walked = GitInventory();
       });
   for (const Finding& finding : findings.findings()) {
     writer.AddFinding(finding);
