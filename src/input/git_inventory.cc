@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "commit_parse.h"
 #include "flat_set.h"
 #include "leaksweep/input/object_store.h"
 #include "odb_backend.h"
@@ -89,16 +90,17 @@ Result<OpenedRepository> OpenRepository(const std::string& path, size_t cache_by
   return opened;
 }
 
-std::string FormatDate(const git_time& when) {
-  std::time_t local = static_cast<std::time_t>(when.time) + when.offset * 60;
+// An author date as ISO 8601 with the author's offset (in minutes east of UTC).
+std::string FormatDate(int64_t time, int offset) {
+  std::time_t local = static_cast<std::time_t>(time) + offset * 60;
   std::tm parts;
   gmtime_r(&local, &parts);
   char buffer[40];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &parts);
-  int offset = when.offset < 0 ? -when.offset : when.offset;
+  int magnitude = offset < 0 ? -offset : offset;
   char zone[24];  // room for any int offset a damaged commit may declare
-  std::snprintf(zone, sizeof zone, "%c%02d:%02d", when.offset < 0 ? '-' : '+', offset / 60,
-                offset % 60);
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset < 0 ? '-' : '+', magnitude / 60,
+                magnitude % 60);
   return std::string(buffer) + zone;
 }
 
@@ -109,7 +111,7 @@ CommitInfo DescribeCommit(git_commit* commit) {
   if (author != nullptr) {
     info.author_name = author->name != nullptr ? author->name : "";
     info.author_email = author->email != nullptr ? author->email : "";
-    info.date = FormatDate(author->when);
+    info.date = FormatDate(author->when.time, author->when.offset);
   }
   const char* summary = git_commit_summary(commit);
   info.summary = summary != nullptr ? summary : "";
@@ -186,26 +188,64 @@ bool SameEntry(const RawTreeEntry& a, const RawTreeEntry& b) {
          SameBytes(a.name, b.name, a.name_length);
 }
 
+// The mode at `p` when it is one of those git writes ("100644 ", "100755 ", "120000 ",
+// "160000 ", "40000 ", the space included) and 8 bytes can be read there; 0 otherwise.
+// Recognised whole, in one compare each: this runs for every entry of every tree.
+uint32_t CommonMode(const char* p, const char* end, size_t* length) {
+  if (end - p < 8) return 0;
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  auto is = [word](const char(&text)[8], size_t n) {
+    uint64_t pattern = 0;
+    std::memcpy(&pattern, text, n);
+    uint64_t mask = n == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;  // little-endian
+    return (word & mask) == pattern;
+  };
+  struct Known {
+    const char text[8];
+    size_t length;
+    uint32_t mode;
+  };
+  static constexpr Known kKnown[] = {{"100644 ", 7, 0100644},
+                                     {"40000 ", 6, 040000},
+                                     {"100755 ", 7, 0100755},
+                                     {"120000 ", 7, 0120000},
+                                     {"160000 ", 7, 0160000}};
+  for (const Known& known : kKnown) {
+    if (is(known.text, known.length)) {
+      *length = known.length;
+      return known.mode;
+    }
+  }
+  return 0;
+}
+
 // Calls `visit` with each entry of a tree in git's format, "<octal mode> <name>\0<20-byte id>"
 // repeated; false (after visiting the entries before the fault) when the bytes are not a
 // well-formed tree. Like libgit2, a mode of 040000 is a tree, 0160000 a submodule commit,
-// anything else a blob (files, symlinks, and the odd modes old repositories have). Modes and
-// names are short: byte loops beat library calls here (this runs for every entry of every tree).
+// anything else a blob (files, symlinks, and the odd modes old repositories have).
 template <typename Visit>
 bool ForEachTreeEntry(std::string_view data, Visit&& visit) {
   const char* p = data.data();
   const char* const end = p + data.size();
   while (p < end) {
-    const char* mode_start = p;
-    uint32_t mode = 0;
-    for (; p < end && *p != ' '; ++p) {
-      if (*p < '0' || *p > '7' || p - mode_start >= 7) return false;
-      mode = mode * 8 + static_cast<uint32_t>(*p - '0');
+    size_t mode_length = 0;
+    uint32_t mode = CommonMode(p, end, &mode_length);
+    if (mode != 0) {
+      p += mode_length - 1;  // at the space
+    } else {
+      const char* mode_start = p;
+      for (; p < end && *p != ' '; ++p) {
+        if (*p < '0' || *p > '7' || p - mode_start >= 7) return false;
+        mode = mode * 8 + static_cast<uint32_t>(*p - '0');
+      }
+      if (p == end || p == mode_start) return false;
     }
-    if (p == end || p == mode_start) return false;
     const char* name = ++p;
-    while (p < end && *p != '\0') ++p;
-    if (p == end || p == name || end - p < 21) return false;
+    const void* nul = std::memchr(name, '\0', static_cast<size_t>(end - name));
+    if (nul == nullptr) return false;
+    p = static_cast<const char*>(nul);
+    if (p == name || end - p < 21) return false;
     RawTreeEntry entry;
     entry.name = name;
     entry.name_length = static_cast<size_t>(p - name);
@@ -246,8 +286,35 @@ struct WalkItem {
   size_t raw_at = 0;  // kTree, in a reader's batch being filled: where `raw` will be in it
 };
 
-// Commit `oid` as the walk needs it; `error` set when it cannot be read.
-WalkItem ReadCommitItem(git_repository* repo, const git_oid* oid, bool messages) {
+// A plain commit (commit_parse.h) described from its bytes, read from `store`; nullopt for any
+// other, or one that cannot be read there.
+std::optional<WalkItem> DescribePlainCommit(ObjectStore* store, const GitOid& id, bool messages) {
+  Result<std::optional<PackObject>> object = store->Read(id);
+  if (!object.ok() || !object->has_value() || object.value()->type != GitObjectType::kCommit) {
+    return std::nullopt;
+  }
+  std::optional<PlainCommit> plain = ParsePlainCommit(object.value()->data, messages);
+  if (!plain) return std::nullopt;
+  WalkItem item;
+  item.kind = WalkItem::kCommit;
+  item.id = id;
+  item.commit.id = id;
+  item.commit.author_name = std::move(plain->author_name);
+  item.commit.author_email = std::move(plain->author_email);
+  item.commit.date = FormatDate(plain->time, plain->offset_minutes);
+  item.commit.summary = std::move(plain->summary);
+  item.tree = plain->tree;
+  item.message = std::move(plain->message);
+  return item;
+}
+
+// Commit `oid` as the walk needs it; `error` set when it cannot be read. Plain commits are
+// described from their bytes; libgit2 parses the others (and says what is wrong with them).
+WalkItem ReadCommitItem(git_repository* repo, ObjectStore* store, const git_oid* oid,
+                        bool messages) {
+  if (std::optional<WalkItem> plain = DescribePlainCommit(store, FromGit(oid), messages)) {
+    return std::move(*plain);
+  }
   WalkItem item;
   item.kind = WalkItem::kCommit;
   item.id = FromGit(oid);
@@ -382,7 +449,7 @@ class WalkReader {
   }
 
   void ReadCommit(const git_oid* oid) {
-    WalkItem item = ReadCommitItem(repo_, oid, messages_);
+    WalkItem item = ReadCommitItem(repo_, store_, oid, messages_);
     bool readable = item.error.empty();
     GitOid tree = item.tree;
     Emit(std::move(item));
@@ -476,7 +543,7 @@ class Enumerator {
         Error("", WalkStopped());
         break;
       }
-      AcceptCommit(ReadCommitItem(repo_, &oid, collect_messages_), options);
+      AcceptCommit(ReadCommitItem(repo_, store_, &oid, collect_messages_), options);
     }
   }
 
