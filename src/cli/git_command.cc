@@ -27,7 +27,7 @@ GitCommand::GitCommand(CLI::App& parent) {
 }
 
 int GitCommand::Run() {
-  Result<ScanSetup> setup = PrepareScan(flags_, {repository_});
+  Result<ScanSetup> setup = PrepareScan(flags_, {repository_}, /*complete=*/false);
   if (!setup.ok()) return ConfigError(setup.status().message());
   GitScanOptions options;
   options.repository = repository_;
@@ -42,9 +42,17 @@ int GitCommand::Run() {
   options.read.scan_binary = flags_.scan_binary;
   options.threads = setup->threads;
   options.progress = setup->progress;
+  // The history walk needs neither the rules nor the engine: with more than one thread it
+  // starts first, and walks while they are loaded and built (a second core is idle then).
+  std::unique_ptr<HistoryWalk> walk;
+  if (options.threads > 1) walk = std::make_unique<HistoryWalk>(options);
+  if (Status status = CompleteScanSetup(flags_, &setup.value()); !status.ok()) {
+    walk.reset();  // stopped and waited for
+    return ConfigError(status.message());
+  }
   SeverityTracker tracker(*setup->writer);
   Result<ScanSummary> summary = ScanGit(options, setup->engine, setup->policy, *setup->key, tracker,
-                                        setup->interrupts->stop());
+                                        setup->interrupts->stop(), walk.get());
   if (!summary.ok()) return ConfigError(summary.status().message());
   return FinishScan(setup.value(), flags_, summary.value(), tracker);
 }

@@ -70,12 +70,13 @@ int ConfigError(const std::string& message) {
   return kExitUsage;
 }
 
-Result<ScanSetup> PrepareScan(const ScanFlags& flags,
-                              const std::vector<std::string>& config_roots) {
+Result<ScanSetup> PrepareScan(const ScanFlags& flags, const std::vector<std::string>& config_roots,
+                              bool complete) {
   ScanSetup setup;
   std::optional<ReportFormat> format = ParseReportFormat(flags.format);
   if (!format)
     return Status::Error("unknown format '" + flags.format + "' (human, json, jsonl, sarif)");
+  setup.format = *format;
   std::optional<Severity> fail_on = ParseSeverity(flags.fail_on);
   if (!fail_on) return Status::Error("unknown severity '" + flags.fail_on + "' for --fail-on");
   setup.fail_on = *fail_on;
@@ -103,30 +104,36 @@ Result<ScanSetup> PrepareScan(const ScanFlags& flags,
   Result<Policy> policy = Policy::Make(setup.config, std::move(baseline));
   if (!policy.ok()) return policy.status();
   setup.policy = std::move(policy).value();
-  Result<RuleSet> rules = LoadRuleSet(flags.rule_paths, setup.config.disable_rules);
+  setup.threads =
+      flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
+  setup.progress = Decide(flags.progress, isatty(STDERR_FILENO));
+  if (!complete) return setup;
+  if (Status status = CompleteScanSetup(flags, &setup); !status.ok()) return status;
+  return setup;
+}
+
+Status CompleteScanSetup(const ScanFlags& flags, ScanSetup* setup) {
+  Result<RuleSet> rules = LoadRuleSet(flags.rule_paths, setup->config.disable_rules);
   if (!rules.ok()) return rules.status();
   Result<std::shared_ptr<const Engine>> engine =
       BuildEngine(std::move(rules).value(), !flags.no_cache);
   if (!engine.ok()) return engine.status();
-  setup.engine = engine.value();
+  setup->engine = engine.value();
   Result<FingerprintKey> key = FingerprintKey::Load();
   if (!key.ok()) return key.status();
-  setup.key = key.value();
+  setup->key = key.value();
   auto destination = ReportDestination::Open(flags.output);
   if (!destination.ok()) return destination.status();
-  setup.destination = std::move(destination).value();
+  setup->destination = std::move(destination).value();
 
-  setup.threads =
-      flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
-  setup.progress = Decide(flags.progress, isatty(STDERR_FILENO));
   ReportOptions report_options;
   report_options.show_secrets = flags.show_secrets;
   report_options.color =
-      Decide(flags.color, setup.destination->is_terminal() && std::getenv("NO_COLOR") == nullptr);
-  setup.writer = MakeReportWriter(*format, setup.destination->stream(), report_options);
+      Decide(flags.color, setup->destination->is_terminal() && std::getenv("NO_COLOR") == nullptr);
+  setup->writer = MakeReportWriter(setup->format, setup->destination->stream(), report_options);
   // Last, once nothing can fail: from here on SIGINT/SIGTERM stop the scan, not the process.
-  setup.interrupts = std::make_unique<InterruptWatcher>();
-  return setup;
+  setup->interrupts = std::make_unique<InterruptWatcher>();
+  return Status::Ok();
 }
 
 void SeverityTracker::AddFinding(const Finding& finding) {

@@ -536,7 +536,7 @@ class Enumerator {
     collect_messages_ = options.messages;
     if (options.read_ahead) return WalkWithReader(std::move(walk), options);
     git_oid oid;
-    while (true) {
+    while (!Stopped(options)) {
       int rc = git_revwalk_next(&oid, walk.get());
       if (rc == GIT_ITEROVER) break;
       if (rc != 0) {
@@ -723,7 +723,7 @@ class Enumerator {
     // The reader first sorts every commit before it hands over any: time to plan the blob
     // read order (the part that does not depend on which blobs), with packs of its own.
     if (planner_ != nullptr) read_plan_ = planner_->PlanReads();
-    while (!lost_place_) {
+    while (!lost_place_ && !Stopped(options)) {
       WalkItem item = reader.Next();
       if (item.kind == WalkItem::kStop) {
         if (!item.error.empty()) Error("", item.error);
@@ -736,6 +736,10 @@ class Enumerator {
       AcceptCommit(std::move(item), options);
     }
     reader_ = nullptr;
+  }
+
+  static bool Stopped(const GitEnumerateOptions& options) {
+    return options.stopped && options.stopped();
   }
 
   // Never expected: the reader visits the trees the walk visits, in the same order.

@@ -272,6 +272,8 @@ class FindingCollector {
 // Wall time of the phases of a scan, for --timings.
 class PhaseClock {
  public:
+  // A phase timed elsewhere (it may have overlapped others).
+  void AddPhase(const char* name, double seconds) { phases_.push_back({name, seconds}); }
   // Ends the phase running now, naming it.
   void EndPhase(const char* name) {
     auto now = std::chrono::steady_clock::now();
@@ -301,30 +303,57 @@ void PrintProgress(size_t done, size_t total, uint64_t bytes,
 
 }  // namespace
 
+HistoryWalk::HistoryWalk(const GitScanOptions& options)
+    : thread_([this, options] {
+        auto start = std::chrono::steady_clock::now();
+        GitEnumerateOptions enumerate = options.enumerate;
+        enumerate.read_ahead = options.threads > 1;  // the workers' cores are idle meanwhile
+        enumerate.stopped = [this] {
+          const std::atomic<bool>* stop = stop_.load();
+          return cancelled_.load() || (stop != nullptr && stop->load());
+        };
+        bool walk_line_shown = false;
+        if (options.progress) {
+          // The walk of a large history takes seconds before any blob is read: say how far it
+          // got.
+          std::chrono::steady_clock::time_point last;  // the first call prints
+          enumerate.on_progress = [last, &walk_line_shown](size_t commits, size_t blobs) mutable {
+            auto now = std::chrono::steady_clock::now();
+            if (now - last < std::chrono::milliseconds(250)) return;
+            last = now;
+            walk_line_shown = true;
+            std::fprintf(stderr, "\r\033[Kwalking history: %zu commits, %zu blobs", commits, blobs);
+            std::fflush(stderr);
+          };
+        }
+        inventory_ = EnumerateGit(options.repository, enumerate);
+        if (walk_line_shown) std::fprintf(stderr, "\r\033[K");  // the blob progress line follows
+        seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      }) {}
+
+HistoryWalk::~HistoryWalk() {
+  cancelled_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<GitInventory> HistoryWalk::Take(double* seconds) {
+  if (thread_.joinable()) thread_.join();
+  *seconds = seconds_;
+  return std::move(inventory_);
+}
+
 Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const Engine> engine,
                             const Policy& policy, const FingerprintKey& key, ReportWriter& writer,
-                            const std::atomic<bool>* stop) {
+                            const std::atomic<bool>* stop, HistoryWalk* walk) {
   auto stopped = [stop] { return stop != nullptr && stop->load(); };
-  PhaseClock clock;
-  GitEnumerateOptions enumerate = options.enumerate;
-  enumerate.read_ahead = options.threads > 1;  // the workers' cores are idle during the walk
-  bool walk_line_shown = false;
-  if (options.progress) {
-    // The walk of a large history takes seconds before any blob is read: say how far it got.
-    std::chrono::steady_clock::time_point last;  // the first call prints
-    enumerate.on_progress = [last, &walk_line_shown](size_t commits, size_t blobs) mutable {
-      auto now = std::chrono::steady_clock::now();
-      if (now - last < std::chrono::milliseconds(250)) return;
-      last = now;
-      walk_line_shown = true;
-      std::fprintf(stderr, "\r\033[Kwalking history: %zu commits, %zu blobs", commits, blobs);
-      std::fflush(stderr);
-    };
-  }
-  Result<GitInventory> inventory = EnumerateGit(options.repository, enumerate);
-  if (walk_line_shown) std::fprintf(stderr, "\r\033[K");  // the blob progress line follows
+  std::optional<HistoryWalk> own_walk;
+  if (walk == nullptr) walk = &own_walk.emplace(options);
+  walk->StopWhen(stop);
+  double walk_seconds = 0;
+  Result<GitInventory> inventory = walk->Take(&walk_seconds);
   if (!inventory.ok()) return inventory.status();
-  clock.EndPhase("walk (enumeration and provenance)");
+  PhaseClock clock;
+  clock.AddPhase("walk (enumeration and provenance)", walk_seconds);
   const std::vector<BlobOrigin>& blobs = inventory->blobs;
 
   std::vector<KeptResult> results(blobs.size());

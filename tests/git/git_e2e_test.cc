@@ -269,6 +269,26 @@ TEST_CASE("a directory that is no repository is a clear error") {
   CHECK(result.err.find("not a git repository") != std::string::npos);
 }
 
+TEST_CASE("a bad rule file is a clear error, and the walk started meanwhile leaves no trace") {
+  // With two threads the history walk starts before the rules are loaded: a rule error must
+  // still exit 2 before the report file is opened (an earlier report stays as it was).
+  Repo repo;
+  repo.Write("app.py", "print('hello')\n");
+  repo.Commit("add app");
+  TempDir dir;
+  fs::path rules = dir.Write("bad.yaml", "rules:\n  - id: [unclosed\n");
+  fs::path report = dir.Write("report.json", "an earlier report\n");
+  for (const char* threads : {"1", "2"}) {
+    CAPTURE(threads);
+    CommandResult result =
+        RunLeaksweep({"git", repo.path().string(), "--threads", threads, "--rules", rules.string(),
+                      "-o", report.string(), "--progress", "always"});
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("bad.yaml") != std::string::npos);
+    CHECK(leaksweep::testing::ReadFile(report) == "an earlier report\n");
+  }
+}
+
 TEST_CASE("A..B and --since-commit scan only what the newer commits introduce") {
   Repo repo;
   repo.Write("old.env", "OLD=" + kKeyA + "\n");

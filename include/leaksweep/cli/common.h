@@ -60,6 +60,7 @@ struct ScanFlags;
 // Everything a scan needs besides its input, validated and loaded from ScanFlags: the report
 // writer (on its destination), the engine, the policy, the fingerprint key.
 struct ScanSetup {
+  ReportFormat format = ReportFormat::kHuman;
   ProjectConfig config;
   Severity fail_on = Severity::kLow;
   uint64_t max_file_size = 0;
@@ -74,8 +75,14 @@ struct ScanSetup {
   std::unique_ptr<InterruptWatcher> interrupts;
 };
 
-// `config_roots`: where to look for .leaksweep.yaml when --config is not given.
-Result<ScanSetup> PrepareScan(const ScanFlags& flags, const std::vector<std::string>& config_roots);
+// `config_roots`: where to look for .leaksweep.yaml when --config is not given. Without
+// `complete`, PrepareScan checks the flags, reads the configuration and decides threads and
+// progress, then stops before the slow part (loading the rules, building the engine) and
+// before anything is written: CompleteScanSetup does the rest, after the caller has started
+// work that needs neither (a history walk).
+Result<ScanSetup> PrepareScan(const ScanFlags& flags, const std::vector<std::string>& config_roots,
+                              bool complete = true);
+Status CompleteScanSetup(const ScanFlags& flags, ScanSetup* setup);
 
 // Wraps the setup's writer, remembering the severities it reported, for the exit code.
 class SeverityTracker : public ReportWriter {

@@ -97,6 +97,8 @@ struct GitEnumerateOptions {
   // Called now and then during the commit walk (every 256 commits) with the commits walked and
   // the distinct blobs found so far, for progress output. Optional.
   std::function<void(size_t commits, size_t blobs)> on_progress;
+  // Asked before each commit; true ends the walk there (what was walked is returned). Optional.
+  std::function<bool()> stopped;
 };
 
 inline constexpr uint32_t kNoCommit = UINT32_MAX;

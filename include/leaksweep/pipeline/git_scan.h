@@ -1,6 +1,7 @@
 // Scanning a repository's history: every distinct blob once, in parallel, with provenance.
 //
-//   EnumerateGit (1 thread: commits oldest first, new trees only)
+//   EnumerateGit (HistoryWalk: commits oldest first, new trees only; with 2+ threads, started
+//   while the rules load, with a second thread reading ahead)
 //     -> N workers, each with its own GitBlobReader and Scanner, take blobs by index
 //     -> findings carry where the blob came from (commit, author, date, path, in_head)
 //     -> commit and tag messages, when asked
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "leaksweep/core/report_data.h"
 #include "leaksweep/input/file_reader.h"
@@ -42,12 +44,38 @@ struct GitScanOptions {
   bool timings = false;
 };
 
+// The history walk of a scan (EnumerateGit, with progress output when asked) on a thread of its
+// own. It needs neither the rules nor the engine, so it can start before they are loaded and
+// built, and run meanwhile: ScanGit then takes it over. A walk not taken over is stopped and
+// waited for when destroyed.
+class HistoryWalk {
+ public:
+  explicit HistoryWalk(const GitScanOptions& options);
+  ~HistoryWalk();
+  HistoryWalk(const HistoryWalk&) = delete;
+  HistoryWalk& operator=(const HistoryWalk&) = delete;
+
+  // From now on `stop`, when set by another thread (a signal watcher), ends the walk early.
+  void StopWhen(const std::atomic<bool>* stop) { stop_ = stop; }
+
+  // Waits for the walk; returns its inventory (once) and how long it took.
+  Result<GitInventory> Take(double* seconds);
+
+ private:
+  std::atomic<bool> cancelled_{false};
+  std::atomic<const std::atomic<bool>*> stop_{nullptr};
+  Result<GitInventory> inventory_ = Status::Error("the history walk was not taken");
+  double seconds_ = 0;
+  std::thread thread_;  // last: starts once everything above is set up
+};
+
 // Returns the summary, or an error when the repository cannot be opened. Unreadable objects are
 // listed as errors with their ids and the scan goes on. `stop`, when set by another thread (a
 // signal watcher), ends the scan early: what was scanned is reported, marked incomplete.
+// `walk`: the walk of these options, started earlier; without it, ScanGit walks first.
 Result<ScanSummary> ScanGit(const GitScanOptions& options, std::shared_ptr<const Engine> engine,
                             const Policy& policy, const FingerprintKey& key, ReportWriter& writer,
-                            const std::atomic<bool>* stop = nullptr);
+                            const std::atomic<bool>* stop = nullptr, HistoryWalk* walk = nullptr);
 
 }  // namespace leaksweep
 
