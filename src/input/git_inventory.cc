@@ -2,6 +2,7 @@
 
 #include <git2.h>
 
+#include <bit>
 #include <condition_variable>
 #include <cstring>
 #include <ctime>
@@ -188,31 +189,36 @@ bool SameEntry(const RawTreeEntry& a, const RawTreeEntry& b) {
          SameBytes(a.name, b.name, a.name_length);
 }
 
-// The mode at `p` when it is one of those git writes ("100644 ", "100755 ", "120000 ",
-// "160000 ", "40000 ", the space included) and 8 bytes can be read there; 0 otherwise.
-// Recognised whole, in one compare each: this runs for every entry of every tree.
+// A mode as it starts a tree entry ("100644 ", the space included), as the little-endian
+// 64-bit word its bytes load as, and the mask of its bytes in that word.
+struct KnownMode {
+  uint64_t word = 0, mask = 0;
+  size_t length = 0;
+  uint32_t mode = 0;
+  constexpr KnownMode(const char* text, uint32_t value) : mode(value) {
+    while (text[length] != '\0') {
+      word |= uint64_t{static_cast<unsigned char>(text[length])} << (8 * length);
+      mask |= uint64_t{0xff} << (8 * length);
+      ++length;
+    }
+  }
+};
+
+// The mode at `p` when it is one of those git writes and 8 bytes can be read there; 0
+// otherwise. Recognised whole, one compare of constants each: this runs for every entry of
+// every tree.
 uint32_t CommonMode(const char* p, const char* end, size_t* length) {
+  if constexpr (std::endian::native != std::endian::little) return 0;
+  static constexpr KnownMode kKnown[] = {{"100644 ", 0100644},
+                                         {"40000 ", 040000},
+                                         {"100755 ", 0100755},
+                                         {"120000 ", 0120000},
+                                         {"160000 ", 0160000}};
   if (end - p < 8) return 0;
   uint64_t word;
   std::memcpy(&word, p, 8);
-  auto is = [word](const char(&text)[8], size_t n) {
-    uint64_t pattern = 0;
-    std::memcpy(&pattern, text, n);
-    uint64_t mask = n == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;  // little-endian
-    return (word & mask) == pattern;
-  };
-  struct Known {
-    const char text[8];
-    size_t length;
-    uint32_t mode;
-  };
-  static constexpr Known kKnown[] = {{"100644 ", 7, 0100644},
-                                     {"40000 ", 6, 040000},
-                                     {"100755 ", 7, 0100755},
-                                     {"120000 ", 7, 0120000},
-                                     {"160000 ", 7, 0160000}};
-  for (const Known& known : kKnown) {
-    if (is(known.text, known.length)) {
+  for (const KnownMode& known : kKnown) {
+    if ((word & known.mask) == known.word) {
       *length = known.length;
       return known.mode;
     }
