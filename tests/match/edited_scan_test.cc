@@ -96,6 +96,21 @@ class TextMaker {
   const std::string* source_ = nullptr;  // the text being edited
 };
 
+// An engine of the rules given as (id, pattern), each with placeholder examples.
+std::shared_ptr<const Engine> EngineOf(
+    const std::vector<std::pair<std::string, std::string>>& id_patterns) {
+  std::string file = "rules:\n";
+  for (const auto& [id, pattern] : id_patterns) {
+    file += "  - id: " + id + "\n    name: " + id + "\n    category: secret\n    severity: high\n" +
+            "    pattern: '" + pattern + "'\n    examples: ['x']\n    negative_examples: ['y']\n";
+  }
+  auto rules = ParseRuleFile(file, "rules.yaml");
+  REQUIRE_MESSAGE(rules.ok(), rules.status().message());
+  auto engine = Engine::Build(RuleSet(std::move(rules).value()), {});
+  REQUIRE(engine.ok());
+  return engine.value();
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -159,25 +174,18 @@ TEST_CASE("copied ranges that do not fit the buffers are ignored, not trusted") 
 // each edit are scanned. Long lines (the memo's stretches then merge) and values split across
 // line feeds and edits are the cases to get right.
 TEST_CASE("line-bounded rules: a scan from a memo finds exactly what a scan from scratch finds") {
-  auto rule = [](const std::string& id, const std::string& pattern) {
-    return "  - id: " + id + "\n    name: " + id + "\n    category: secret\n    severity: high\n" +
-           "    pattern: '" + pattern + "'\n    examples: ['x']\n    negative_examples: ['y']\n";
-  };
-  auto rules = ParseRuleFile("rules:\n" + rule("lines0", "[a-z_]*key:[ \\t]*([A-Z]{6,})") +
-                                 rule("lines1", "(?:^|[^a-z])[a-z_]*secret=([a-z0-9]{8,})") +
-                                 rule("lines2", "[a-z]*begin[^a-z]{0,2}end([a-z]{4,})") +
-                                 rule("narrow", "\\btk_[a-z0-9]{8}\\b"),
-                             "lines.yaml");
-  REQUIRE_MESSAGE(rules.ok(), rules.status().message());
-  auto engine = Engine::Build(RuleSet(std::move(rules).value()), {});
-  REQUIRE(engine.ok());
-  const Engine::Compiled& compiled = engine.value()->compiled();
+  std::shared_ptr<const Engine> engine =
+      EngineOf({{"lines0", "[a-z_]*key:[ \\t]*([A-Z]{6,})"},
+                {"lines1", "(?:^|[^a-z])[a-z_]*secret=([a-z0-9]{8,})"},
+                {"lines2", "[a-z]*begin[^a-z]{0,2}end([a-z]{4,})"},
+                {"narrow", "\\btk_[a-z0-9]{8}\\b"}});
+  const Engine::Compiled& compiled = engine->compiled();
   // A leading repeat that may match nothing leaves no bounded prefix: not narrow.
   REQUIRE(compiled.lines != nullptr);
   CHECK(compiled.wide == nullptr);
   CHECK(compiled.line_feeds == 2);
-  Scanner from_scratch(engine.value());
-  Scanner reusing(engine.value());
+  Scanner from_scratch(engine);
+  Scanner reusing(engine);
 
   std::mt19937 random(20261129);
   auto below = [&](size_t n) { return static_cast<size_t>(random() % n); };
@@ -279,22 +287,14 @@ TEST_CASE("line-bounded rules: a scan from a memo finds exactly what a scan from
 // Line-bounded and wide rules together: a scan from scratch runs them in one database, a scan
 // from a memo runs them apart. Both find the same.
 TEST_CASE("line-bounded and wide rules together: from a memo as from scratch") {
-  auto rule = [](const std::string& id, const std::string& pattern) {
-    return "  - id: " + id + "\n    name: " + id + "\n    category: secret\n    severity: high\n" +
-           "    pattern: '" + pattern + "'\n    examples: ['x']\n    negative_examples: ['y']\n";
-  };
-  auto rules = ParseRuleFile("rules:\n" + rule("lines", "[a-z_]*secret=([a-z0-9]{8,})") +
-                                 rule("wide", "[a-z]*start\\s+([A-Z]{6,})"),
-                             "mixed.yaml");
-  REQUIRE_MESSAGE(rules.ok(), rules.status().message());
-  auto engine = Engine::Build(RuleSet(std::move(rules).value()), {});
-  REQUIRE(engine.ok());
-  const Engine::Compiled& compiled = engine.value()->compiled();
+  std::shared_ptr<const Engine> engine =
+      EngineOf({{"lines", "[a-z_]*secret=([a-z0-9]{8,})"}, {"wide", "[a-z]*start\\s+([A-Z]{6,})"}});
+  const Engine::Compiled& compiled = engine->compiled();
   REQUIRE(compiled.lines != nullptr);
   REQUIRE(compiled.wide != nullptr);
   CHECK(compiled.not_narrow() == compiled.lines_and_wide);
-  Scanner from_scratch(engine.value());
-  Scanner reusing(engine.value());
+  Scanner from_scratch(engine);
+  Scanner reusing(engine);
   std::string base;
   for (int line = 0; line < 400; ++line) base += "line " + std::to_string(line) + "\n";
   std::string text = base + "x secret=abcdefgh12\nstart\n\n  QWERTYU\n" + base;
