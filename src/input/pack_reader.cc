@@ -1016,6 +1016,32 @@ struct PackReader::Impl {
   }
 
   // See PackReader::ReadOrder.
+  // Sorts (rank, position) pairs: ranks below `total` are distinct places in read order, the
+  // others (total + position) go last. When the pairs are many, placing them by rank costs
+  // less than sorting them (a history's blobs are a large part of its packs).
+  static void SortByRank(uint64_t total, std::vector<std::pair<uint64_t, uint32_t>>* keyed) {
+    if (keyed->size() < total / 8) {
+      std::sort(keyed->begin(), keyed->end());
+      return;
+    }
+    constexpr uint32_t kEmpty = UINT32_MAX;
+    std::vector<uint32_t> at_rank(total, kEmpty);
+    std::vector<std::pair<uint64_t, uint32_t>> last;  // unranked, already in position order
+    for (const auto& pair : *keyed) {
+      if (pair.first < total && at_rank[pair.first] == kEmpty) {
+        at_rank[pair.first] = pair.second;
+      } else {
+        last.push_back(pair);
+      }
+    }
+    std::sort(last.begin(), last.end());
+    keyed->clear();
+    for (uint64_t rank = 0; rank < total; ++rank) {
+      if (at_rank[rank] != kEmpty) keyed->push_back({rank, at_rank[rank]});
+    }
+    keyed->insert(keyed->end(), last.begin(), last.end());
+  }
+
   std::vector<uint32_t> ReadOrder(const std::vector<GitOid>& ids,
                                   std::vector<uint32_t>* family_starts,
                                   const PackReader::ReadPlan* given) {
@@ -1058,7 +1084,7 @@ struct PackReader::Impl {
         break;
       }
     }
-    std::sort(keyed.begin(), keyed.end());
+    SortByRank(total, &keyed);
     for (uint32_t i = 0; i < ids.size(); ++i) {
       order[i] = keyed[i].second;
       if (family_starts != nullptr && (i == 0 || family_of[order[i]] != family_of[order[i - 1]])) {

@@ -326,9 +326,18 @@ HistoryWalk::HistoryWalk(const GitScanOptions& options)
             std::fflush(stderr);
           };
         }
-        inventory_ = EnumerateGit(options.repository, enumerate);
+        std::shared_ptr<void> leftovers;
+        Result<GitInventory> inventory = EnumerateGit(options.repository, enumerate, &leftovers);
         if (walk_line_shown) std::fprintf(stderr, "\r\033[K");  // the blob progress line follows
-        seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          inventory_ = std::move(inventory);
+          seconds_ =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          done_ = true;
+        }
+        done_signal_.notify_all();
+        leftovers.reset();  // while the scan starts
       }) {}
 
 HistoryWalk::~HistoryWalk() {
@@ -337,7 +346,8 @@ HistoryWalk::~HistoryWalk() {
 }
 
 Result<GitInventory> HistoryWalk::Take(double* seconds) {
-  if (thread_.joinable()) thread_.join();
+  std::unique_lock<std::mutex> lock(mutex_);
+  done_signal_.wait(lock, [this] { return done_; });
   *seconds = seconds_;
   return std::move(inventory_);
 }
