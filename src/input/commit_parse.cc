@@ -143,6 +143,12 @@ std::string SummaryOf(std::string_view message) {
 
 }  // namespace
 
+std::optional<GitOid> CommitTree(std::string_view raw) {
+  GitOid tree;
+  if (!TakeIdLine(&raw, "tree ", &tree)) return std::nullopt;
+  return tree;
+}
+
 std::optional<PlainCommit> ParsePlainCommit(std::string_view raw, bool with_message) {
   PlainCommit commit;
   std::string_view rest = raw;

@@ -34,6 +34,12 @@ struct PlainCommit {
 // message.
 std::optional<PlainCommit> ParsePlainCommit(std::string_view raw, bool with_message);
 
+// The root tree a commit's raw bytes name on their first line, when it is in the form git
+// writes ("tree " and 40 lower-case hex digits): what ParsePlainCommit and libgit2 both take as
+// the tree. Cheap: a history walk's reading thread learns which tree to read next from it and
+// leaves the rest of the parse to the walk.
+std::optional<GitOid> CommitTree(std::string_view raw);
+
 }  // namespace leaksweep
 
 #endif  // LEAKSWEEP_SRC_INPUT_COMMIT_PARSE_H_

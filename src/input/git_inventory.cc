@@ -17,6 +17,7 @@
 #include "flat_set.h"
 #include "leaksweep/input/object_store.h"
 #include "odb_backend.h"
+#include "tree_entries.h"
 
 namespace leaksweep {
 namespace {
@@ -149,129 +150,43 @@ constexpr size_t kProgressEvery = 256;
 // Trees are read in commit order, not pack order: a cache of recent trees holds most bases.
 constexpr size_t kEnumerationCacheBytes = size_t{64} << 20;
 
-// One entry of a raw tree object; `name` points into the tree's bytes (NUL-terminated there).
-struct RawTreeEntry {
-  enum Kind { kBlob, kTree, kSubmodule };
-  const char* name = nullptr;
-  size_t name_length = 0;
-  GitOid id;
-  Kind kind = kBlob;
+// The last version of a tree seen at each path (by path hash; two colliding paths share one),
+// with the buffers of replaced versions kept for reuse: most trees a walk visits replace the
+// last one seen at their path, and freeing it to allocate the next cost as much as comparing
+// them. `Snapshot` has Clear() and Capacity() (bytes held).
+template <typename Snapshot>
+class LastAtPath {
+ public:
+  // The version at `path`, or null. It stays where it is while versions at other paths are
+  // added (a node-based map).
+  const Snapshot* Find(uint64_t path) const {
+    auto found = at_.find(path);
+    return found == at_.end() ? nullptr : &found->second;
+  }
+  // An empty snapshot, its buffers reused when there are some.
+  Snapshot TakeSpare() {
+    if (spare_.empty()) return Snapshot();
+    Snapshot snapshot = std::move(spare_.back());
+    spare_.pop_back();
+    return snapshot;
+  }
+  // Makes `snapshot` the version at `path`; the one it replaces is kept for reuse.
+  void Replace(uint64_t path, Snapshot&& snapshot) {
+    std::swap(at_[path], snapshot);
+    GiveBack(std::move(snapshot));
+  }
+  void GiveBack(Snapshot&& snapshot) {
+    constexpr size_t kSpares = 64;
+    constexpr size_t kMaxSpareBytes = size_t{1} << 20;  // a huge tree's buffers are let go
+    if (spare_.size() >= kSpares || snapshot.Capacity() > kMaxSpareBytes) return;
+    snapshot.Clear();
+    spare_.push_back(std::move(snapshot));
+  }
+
+ private:
+  std::unordered_map<uint64_t, Snapshot> at_;
+  std::vector<Snapshot> spare_;
 };
-
-// Git's tree order: by name, a tree's name compared as if it ended in '/'.
-bool TreeOrderLess(const RawTreeEntry& a, const RawTreeEntry& b) {
-  size_t common = std::min(a.name_length, b.name_length);
-  int order = std::memcmp(a.name, b.name, common);
-  if (order != 0) return order < 0;
-  auto next = [common](const RawTreeEntry& e) -> unsigned char {
-    if (common < e.name_length) return static_cast<unsigned char>(e.name[common]);
-    return e.kind == RawTreeEntry::kTree ? '/' : '\0';
-  };
-  return next(a) < next(b);
-}
-
-// Names are short: a loop beats a library call here (this runs for every entry of every tree).
-bool SameBytes(const char* a, const char* b, size_t n) {
-  for (; n >= 8; n -= 8, a += 8, b += 8) {
-    uint64_t x, y;
-    std::memcpy(&x, a, 8);
-    std::memcpy(&y, b, 8);
-    if (x != y) return false;
-  }
-  for (; n > 0; --n) {
-    if (*a++ != *b++) return false;
-  }
-  return true;
-}
-
-bool SameEntry(const RawTreeEntry& a, const RawTreeEntry& b) {
-  return OidTraits::Equal(a.id, b.id) && a.kind == b.kind && a.name_length == b.name_length &&
-         SameBytes(a.name, b.name, a.name_length);
-}
-
-// A mode as it starts a tree entry ("100644 ", the space included), as the little-endian
-// 64-bit word its bytes load as, and the mask of its bytes in that word.
-struct KnownMode {
-  uint64_t word = 0, mask = 0;
-  size_t length = 0;
-  uint32_t mode = 0;
-  constexpr KnownMode(const char* text, uint32_t value) : mode(value) {
-    while (text[length] != '\0') {
-      word |= uint64_t{static_cast<unsigned char>(text[length])} << (8 * length);
-      mask |= uint64_t{0xff} << (8 * length);
-      ++length;
-    }
-  }
-};
-
-// The mode at `p` when it is one of those git writes and 8 bytes can be read there; 0
-// otherwise. Recognised whole, one compare of constants each: this runs for every entry of
-// every tree.
-uint32_t CommonMode(const char* p, const char* end, size_t* length) {
-  if constexpr (std::endian::native != std::endian::little) return 0;
-  static constexpr KnownMode kKnown[] = {{"100644 ", 0100644},
-                                         {"40000 ", 040000},
-                                         {"100755 ", 0100755},
-                                         {"120000 ", 0120000},
-                                         {"160000 ", 0160000}};
-  if (end - p < 8) return 0;
-  uint64_t word;
-  std::memcpy(&word, p, 8);
-  for (const KnownMode& known : kKnown) {
-    if ((word & known.mask) == known.word) {
-      *length = known.length;
-      return known.mode;
-    }
-  }
-  return 0;
-}
-
-// Calls `visit` with each entry of a tree in git's format, "<octal mode> <name>\0<20-byte id>"
-// repeated; false (after visiting the entries before the fault) when the bytes are not a
-// well-formed tree. Like libgit2, a mode of 040000 is a tree, 0160000 a submodule commit,
-// anything else a blob (files, symlinks, and the odd modes old repositories have).
-template <typename Visit>
-bool ForEachTreeEntry(std::string_view data, Visit&& visit) {
-  const char* p = data.data();
-  const char* const end = p + data.size();
-  while (p < end) {
-    size_t mode_length = 0;
-    uint32_t mode = CommonMode(p, end, &mode_length);
-    if (mode != 0) {
-      p += mode_length - 1;  // at the space
-    } else {
-      const char* mode_start = p;
-      for (; p < end && *p != ' '; ++p) {
-        if (*p < '0' || *p > '7' || p - mode_start >= 7) return false;
-        mode = mode * 8 + static_cast<uint32_t>(*p - '0');
-      }
-      if (p == end || p == mode_start) return false;
-    }
-    const char* name = ++p;
-    const void* nul = std::memchr(name, '\0', static_cast<size_t>(end - name));
-    if (nul == nullptr) return false;
-    p = static_cast<const char*>(nul);
-    if (p == name || end - p < 21) return false;
-    RawTreeEntry entry;
-    entry.name = name;
-    entry.name_length = static_cast<size_t>(p - name);
-    std::memcpy(entry.id.bytes.data(), p + 1, 20);
-    uint32_t type = mode & 0170000;
-    entry.kind = type == 0040000   ? RawTreeEntry::kTree
-                 : type == 0160000 ? RawTreeEntry::kSubmodule
-                                   : RawTreeEntry::kBlob;
-    visit(entry);
-    p += 21;
-  }
-  return true;
-}
-
-// The entries of a tree; false when the bytes are not a well-formed tree.
-bool ParseTree(std::string_view data, std::vector<RawTreeEntry>* entries) {
-  entries->clear();
-  return ForEachTreeEntry(data,
-                          [entries](const RawTreeEntry& entry) { entries->push_back(entry); });
-}
 
 // What the walk reads, in the order it needs it: a commit (with its description and root tree),
 // then every tree of that commit not seen before, depth first in tree order, then the next
@@ -286,46 +201,25 @@ struct WalkItem {
   CommitInfo commit;    // kCommit
   GitOid tree;          // kCommit: its root tree
   std::string message;  // kCommit, when messages are collected
-  // kTree: the tree's bytes, valid until the next read or the next item taken from a reader
-  // (they live in the store's buffer, or in the reader's batch).
+  // kTree: the tree's bytes; kCommit, when `undescribed`: the commit's. Valid until the next
+  // read or the next item taken from a reader (they live in the store's buffer, or in the
+  // reader's batch).
   std::string_view raw;
-  size_t raw_at = 0;  // kTree, in a reader's batch being filled: where `raw` will be in it
+  size_t raw_at = 0;  // in a reader's batch being filled: where `raw` will be in it
+  // kCommit: read, its tree known, but `commit` and `message` still to be made from `raw`
+  // (DescribeCommitItem), on the walk's side of a reader.
+  bool undescribed = false;
 };
 
-// A plain commit (commit_parse.h) described from its bytes, read from `store`; nullopt for any
-// other, or one that cannot be read there.
-std::optional<WalkItem> DescribePlainCommit(ObjectStore* store, const GitOid& id, bool messages) {
-  Result<std::optional<PackObject>> object = store->Read(id);
-  if (!object.ok() || !object->has_value() || object.value()->type != GitObjectType::kCommit) {
-    return std::nullopt;
-  }
-  std::optional<PlainCommit> plain = ParsePlainCommit(object.value()->data, messages);
-  if (!plain) return std::nullopt;
+// Commit `id` as libgit2 describes it; `error` set when it cannot.
+WalkItem LibGit2CommitItem(git_repository* repo, const GitOid& id, bool messages) {
   WalkItem item;
   item.kind = WalkItem::kCommit;
   item.id = id;
-  item.commit.id = id;
-  item.commit.author_name = std::move(plain->author_name);
-  item.commit.author_email = std::move(plain->author_email);
-  item.commit.date = FormatDate(plain->time, plain->offset_minutes);
-  item.commit.summary = std::move(plain->summary);
-  item.tree = plain->tree;
-  item.message = std::move(plain->message);
-  return item;
-}
-
-// Commit `oid` as the walk needs it; `error` set when it cannot be read. Plain commits are
-// described from their bytes; libgit2 parses the others (and says what is wrong with them).
-WalkItem ReadCommitItem(git_repository* repo, ObjectStore* store, const git_oid* oid,
-                        bool messages) {
-  if (std::optional<WalkItem> plain = DescribePlainCommit(store, FromGit(oid), messages)) {
-    return std::move(*plain);
-  }
-  WalkItem item;
-  item.kind = WalkItem::kCommit;
-  item.id = FromGit(oid);
+  git_oid oid;
+  std::memcpy(oid.id, id.bytes.data(), 20);
   git_commit* raw = nullptr;
-  if (git_commit_lookup(&raw, repo, oid) != 0) {
+  if (git_commit_lookup(&raw, repo, &oid) != 0) {
     item.error = LastError();
     return item;
   }
@@ -337,6 +231,57 @@ WalkItem ReadCommitItem(git_repository* repo, ObjectStore* store, const git_oid*
     item.message = text != nullptr ? text : "";
   }
   return item;
+}
+
+// Commit `oid` as the walk needs it first: its bytes and root tree (CommitTree), or, when it
+// cannot be read so (libgit2 reads every form git accepts), libgit2's description or error.
+WalkItem ReadCommitItem(git_repository* repo, ObjectStore* store, const git_oid* oid,
+                        bool messages) {
+  GitOid id = FromGit(oid);
+  Result<std::optional<PackObject>> object = store->Read(id);
+  if (object.ok() && object->has_value() && object.value()->type == GitObjectType::kCommit) {
+    if (std::optional<GitOid> tree = CommitTree(object.value()->data)) {
+      WalkItem item;
+      item.kind = WalkItem::kCommit;
+      item.id = id;
+      item.tree = *tree;
+      item.raw = object.value()->data;
+      item.undescribed = true;
+      return item;
+    }
+  }
+  return LibGit2CommitItem(repo, id, messages);
+}
+
+// Describes a commit ReadCommitItem left undescribed: from its bytes when in the plain form
+// (commit_parse.h), else by libgit2 through `repo` (which must not read `item->raw`'s buffer
+// meanwhile: the plain parse comes first). Returns "" or libgit2's error; the commit is then
+// known by its id alone.
+std::string DescribeCommitItem(WalkItem* item, git_repository* repo, bool messages) {
+  item->undescribed = false;
+  std::optional<PlainCommit> plain = ParsePlainCommit(item->raw, messages);
+  item->raw = {};
+  if (!plain) {
+    if (repo == nullptr) {
+      item->commit.id = item->id;
+      return "no second handle of the repository to parse it with";
+    }
+    WalkItem described = LibGit2CommitItem(repo, item->id, messages);
+    if (!described.error.empty()) {
+      item->commit.id = item->id;
+      return described.error;
+    }
+    item->commit = std::move(described.commit);
+    item->message = std::move(described.message);
+    return {};
+  }
+  item->commit.id = item->id;
+  item->commit.author_name = std::move(plain->author_name);
+  item->commit.author_email = std::move(plain->author_email);
+  item->commit.date = FormatDate(plain->time, plain->offset_minutes);
+  item->commit.summary = std::move(plain->summary);
+  item->message = std::move(plain->message);
+  return {};
 }
 
 // Tree `id`'s bytes; `error` set when it cannot be read or is not a tree.
@@ -399,7 +344,7 @@ class WalkReader {
       room_.notify_all();
       lock.unlock();
       for (WalkItem& item : batch_.items) {  // the bytes are where they stay until recycled
-        if (item.kind == WalkItem::kTree) {
+        if (item.kind == WalkItem::kTree || item.undescribed) {
           item.raw = std::string_view(batch_.bytes).substr(item.raw_at, item.raw.size());
         }
       }
@@ -456,25 +401,45 @@ class WalkReader {
 
   void ReadCommit(const git_oid* oid) {
     WalkItem item = ReadCommitItem(repo_, store_, oid, messages_);
+    if (item.undescribed) {  // the walk describes it, from a copy in the batch
+      item.raw_at = pending_.bytes.size();
+      pending_.bytes.append(item.raw);
+    }
     bool readable = item.error.empty();
     GitOid tree = item.tree;
     Emit(std::move(item));
-    if (readable && seen_.Insert(tree)) ReadTree(tree);
+    if (readable && seen_.Insert(tree)) ReadTree(tree, PathHash::Start());
   }
 
-  void ReadTree(const GitOid& id) {
+  // Reads tree `id` at `path`, then the subtrees it holds that were not seen before. Like the
+  // walk, it only parses what changed since the last version at the same path (LineUp): the
+  // subtrees of the unchanged entries were met then.
+  void ReadTree(const GitOid& id, PathHash path) {
     WalkItem item = ReadTreeItem(store_, id);
+    struct Subtree {
+      GitOid id;
+      PathHash path;
+    };
+    std::vector<Subtree> subtrees;
+    TreeVersion version = last_at_.TakeSpare();
+    TreeLineUp lineup;
     // The walk visits a tree's subtrees only when the whole tree parses: so does the reader.
-    std::vector<GitOid> subtrees;
-    bool parsed = item.error.empty() && ForEachTreeEntry(item.raw, [&](const RawTreeEntry& e) {
-                    if (e.kind == RawTreeEntry::kTree) subtrees.push_back(e.id);
-                  });
-    if (!parsed) subtrees.clear();
+    if (item.error.empty() && LineUp(last_at_.Find(path.value()), item.raw, &version, &lineup)) {
+      for (size_t i = lineup.front; i < version.count() - lineup.back; ++i) {
+        RawTreeEntry entry = version.EntryAt(i);
+        if (entry.kind == RawTreeEntry::kTree) {
+          subtrees.push_back({entry.id, path.Add(entry.name).Add("/")});
+        }
+      }
+      last_at_.Replace(path.value(), std::move(version));
+    } else {
+      last_at_.GiveBack(std::move(version));
+    }
     item.raw_at = pending_.bytes.size();
     pending_.bytes.append(item.raw);  // `raw` is pointed into the batch when it is handed over
     Emit(std::move(item));
-    for (const GitOid& subtree : subtrees) {
-      if (seen_.Insert(subtree)) ReadTree(subtree);
+    for (const Subtree& subtree : subtrees) {
+      if (seen_.Insert(subtree.id)) ReadTree(subtree.id, subtree.path);
     }
   }
 
@@ -514,6 +479,7 @@ class WalkReader {
   ObjectStore* store_;
   RevwalkPtr walk_;
   OidSet seen_;
+  LastAtPath<TreeVersion> last_at_;  // the reader's own, like the walk's
   bool messages_;
   Batch pending_;  // the reader's batch being filled
   Batch batch_;    // the walk's batch being taken
@@ -530,8 +496,9 @@ class WalkReader {
 // Builds the inventory: one pass over commits, oldest first, and their new trees.
 class Enumerator {
  public:
-  Enumerator(git_repository* repo, ObjectStore* store, GitInventory* inventory)
-      : repo_(repo), store_(store), inventory_(inventory) {}
+  // `path`: the repository `repo` was opened from, to open it again when needed.
+  Enumerator(git_repository* repo, ObjectStore* store, std::string path, GitInventory* inventory)
+      : repo_(repo), store_(store), path_(std::move(path)), inventory_(inventory) {}
 
   void WalkCommits(const GitEnumerateOptions& options) {
     git_revwalk* raw = nullptr;
@@ -711,6 +678,12 @@ class Enumerator {
   // Records a commit read by ReadCommitItem (or reports why it could not be read) and visits
   // its new trees.
   void AcceptCommit(WalkItem item, const GitEnumerateOptions& options) {
+    if (item.undescribed) {
+      // Its tree is walked even when libgit2 cannot describe it: the reader read it already,
+      // and what it holds was committed all the same.
+      std::string error = DescribeCommitItem(&item, DescribingRepository(), collect_messages_);
+      if (!error.empty()) Error(item.id.Hex(), "cannot parse commit: " + error);
+    }
     if (!item.error.empty()) {
       Error(item.id.Hex(), "cannot read commit: " + item.error);
     } else {
@@ -748,6 +721,19 @@ class Enumerator {
     return options.stopped && options.stopped();
   }
 
+  // The repository to describe commits with: the walk's own, unless a reader thread is using
+  // it; then a second handle of the same repository, opened when first needed (most histories
+  // never need it: libgit2 only describes commits not in the plain form).
+  git_repository* DescribingRepository() {
+    if (reader_ == nullptr) return repo_;
+    if (second_ == nullptr) {
+      Result<OpenedRepository> opened = OpenRepository(path_, 0);
+      if (!opened.ok()) return nullptr;
+      second_ = std::make_unique<OpenedRepository>(std::move(opened).value());
+    }
+    return second_->repo.get();
+  }
+
   // Never expected: the reader visits the trees the walk visits, in the same order.
   void LostPlace(const GitOid& id) {
     lost_place_ = true;
@@ -767,44 +753,70 @@ class Enumerator {
   // A tree as last visited at one path: its entries, and each blob entry's index in
   // inventory_->blobs (kNotRecorded for other entries and excluded blobs).
   struct TreeSnapshot {
-    std::string raw;  // the entries' names point into it
-    std::vector<RawTreeEntry> entries;
+    TreeVersion version;
     std::vector<uint32_t> blob_index;
+    void Clear() {
+      version.Clear();
+      blob_index.clear();
+    }
+    size_t Capacity() const { return version.Capacity(); }
   };
   static constexpr uint32_t kNotRecorded = UINT32_MAX;
 
   // Lists the blobs of a tree met for the first time. Most of its entries are unchanged since
-  // the tree last visited at the same path: walking both in git's tree order, such an entry
-  // costs a compare (a blob's index comes from the last visit; a subtree was seen then). Only
-  // the others cost hashes and lookups, and a path is spelled out only when something new is
-  // recorded. Trees are read raw (from the packs when they hold them) and parsed here:
-  // libgit2's tree objects cost twice as much.
+  // the tree last visited at the same path: those at the front and back are taken over without
+  // being parsed (LineUp), and so are, walking both in git's tree order, those between that
+  // compare equal. An unchanged blob's index comes from the last visit; an unchanged subtree
+  // was seen then. Only the other entries cost hashes and lookups, and a path is spelled out
+  // only when something new is recorded. Trees are read raw (from the packs when they hold
+  // them) and parsed here: libgit2's tree objects cost twice as much.
   void VisitTree(const GitOid& tree, const std::string& prefix, PathHash prefix_hash) {
-    TreeSnapshot current = TakeSpareSnapshot();
-    if (!ReadTree(tree, prefix, &current.raw) || !ParseTree(current.raw, &current.entries)) {
-      if (!current.raw.empty()) Error(tree.Hex(), "malformed tree '" + prefix + "'");
-      GiveBackSnapshot(std::move(current));
-      return;
-    }
-    current.blob_index.assign(current.entries.size(), kNotRecorded);
     // Node-based map: the pointer stays valid while visits of subtrees add paths. (Paths are
     // told apart by their 64-bit hash; two colliding directories could at worst undercount the
     // paths of a blob both hold.)
-    auto found = last_tree_at_.find(prefix_hash.value());
-    const TreeSnapshot* previous = found == last_tree_at_.end() ? nullptr : &found->second;
-    size_t j = 0;  // the first entry of `previous` not yet passed
-    for (size_t i = 0; i < current.entries.size(); ++i) {
-      const RawTreeEntry& entry = current.entries[i];
-      if (previous != nullptr) {
-        const std::vector<RawTreeEntry>& before = previous->entries;
-        if (j >= before.size() || !SameEntry(before[j], entry)) {  // else: the usual case
-          while (j < before.size() && TreeOrderLess(before[j], entry)) ++j;
+    const TreeSnapshot* previous = last_tree_at_.Find(prefix_hash.value());
+    TreeSnapshot current = last_tree_at_.TakeSpare();
+    std::string_view raw;
+    TreeLineUp lineup;
+    if (!ReadTree(tree, prefix, &raw) || !LineUp(previous != nullptr ? &previous->version : nullptr,
+                                                 raw, &current.version, &lineup)) {
+      if (!raw.empty()) Error(tree.Hex(), "malformed tree '" + prefix + "'");
+      last_tree_at_.GiveBack(std::move(current));
+      return;
+    }
+    const size_t count = current.version.count();
+    current.blob_index.assign(count, kNotRecorded);
+    if (previous != nullptr) {
+      const std::vector<uint32_t>& before = previous->blob_index;
+      KeepUnchanged(before.begin(), before.begin() + lineup.front, current.blob_index.begin());
+      KeepUnchanged(before.end() - lineup.back, before.end(),
+                    current.blob_index.end() - lineup.back);
+    }
+    // The entries between, against those of the last version between its own front and back.
+    size_t j = lineup.front;
+    const size_t j_end = previous != nullptr ? previous->version.count() - lineup.back : 0;
+    RawTreeEntry before;  // entry j of the last version, once parsed
+    bool before_parsed = false;
+    auto advance = [&] {
+      ++j;
+      before_parsed = false;
+    };
+    auto before_j = [&]() -> const RawTreeEntry& {
+      if (!before_parsed) before = previous->version.EntryAt(j);
+      before_parsed = true;
+      return before;
+    };
+    for (size_t i = lineup.front; i < count - lineup.back; ++i) {
+      const RawTreeEntry entry = current.version.EntryAt(i);
+      if (j < j_end) {
+        if (!SameEntry(before_j(), entry)) {
+          while (j < j_end && TreeOrderLess(before_j(), entry)) advance();
         }
-        if (j < before.size() && SameEntry(before[j], entry)) {
+        if (j < j_end && SameEntry(before_j(), entry)) {
           uint32_t index = previous->blob_index[j];
           current.blob_index[i] = index;
           if (index != kNotRecorded) CountCommit(index);
-          continue;  // unchanged: a subtree was seen, a blob and its path were recorded
+          continue;  // unchanged
         }
       }
       if (entry.kind == RawTreeEntry::kTree) {
@@ -815,34 +827,21 @@ class Enumerator {
             RecordBlob(entry.id, prefix, entry.name, prefix_hash.Add(entry.name));
       }  // submodule commits belong to other repositories
     }
-    std::swap(last_tree_at_[prefix_hash.value()], current);
-    GiveBackSnapshot(std::move(current));  // the snapshot it replaced
+    last_tree_at_.Replace(prefix_hash.value(), std::move(current));
   }
 
-  // Snapshots are reused, buffers and all: most trees a walk visits replace the last one seen
-  // at their path, and freeing it to allocate the next cost as much as comparing them.
-  TreeSnapshot TakeSpareSnapshot() {
-    if (spare_snapshots_.empty()) return TreeSnapshot();
-    TreeSnapshot snapshot = std::move(spare_snapshots_.back());
-    spare_snapshots_.pop_back();
-    return snapshot;
-  }
-
-  void GiveBackSnapshot(TreeSnapshot snapshot) {
-    constexpr size_t kSpareSnapshots = 64;
-    constexpr size_t kMaxSpareBytes = size_t{1} << 20;  // a huge tree's buffers are let go
-    if (spare_snapshots_.size() >= kSpareSnapshots || snapshot.raw.capacity() > kMaxSpareBytes) {
-      return;
+  // Copies the blob indexes of unchanged entries, counting this commit for each blob.
+  template <typename From, typename To>
+  void KeepUnchanged(From first, From last, To out) {
+    for (; first != last; ++first, ++out) {
+      *out = *first;
+      if (*first != kNotRecorded) CountCommit(*first);
     }
-    snapshot.raw.clear();
-    snapshot.entries.clear();
-    snapshot.blob_index.clear();
-    spare_snapshots_.push_back(std::move(snapshot));
   }
 
-  // Reads tree `id` (at `where`, for messages) into `raw`; false, with the error recorded and
-  // `raw` empty, when it cannot be read or is not a tree.
-  bool ReadTree(const GitOid& id, const std::string& where, std::string* raw) {
+  // Reads tree `id` (at `where`, for messages): `raw` is its bytes until the next read. False,
+  // with the error recorded and `raw` empty, when it cannot be read or is not a tree.
+  bool ReadTree(const GitOid& id, const std::string& where, std::string_view* raw) {
     WalkItem item;
     if (reader_ == nullptr) {
       item = ReadTreeItem(store_, id);
@@ -858,7 +857,7 @@ class Enumerator {
       Error(id.Hex(), "cannot read tree '" + where + "': " + item.error);
       return false;
     }
-    raw->assign(item.raw);
+    *raw = item.raw;
     return true;
   }
 
@@ -908,15 +907,16 @@ class Enumerator {
 
   git_repository* repo_;
   ObjectStore* store_;  // raw tree reads (libgit2 reads through it too)
+  std::string path_;
+  std::unique_ptr<OpenedRepository> second_;  // see DescribingRepository
   GitInventory* inventory_;
   uint32_t commit_index_ = 0;
   OidIndex index_;                     // blob id -> index in inventory_->blobs
   std::vector<uint32_t> last_commit_;  // per blob: last commit that counted it
   U64Set paths_seen_;                  // (blob, path) pairs already counted, hashed
   OidSet seen_trees_;
-  OidSet excluded_blobs_;                                    // held by excluded commits
-  std::unordered_map<uint64_t, TreeSnapshot> last_tree_at_;  // by path hash
-  std::vector<TreeSnapshot> spare_snapshots_;                // see TakeSpareSnapshot
+  OidSet excluded_blobs_;  // held by excluded commits
+  LastAtPath<TreeSnapshot> last_tree_at_;
   std::unordered_map<GitOid, uint32_t, OidHash> commit_index_of_;
   bool collect_messages_ = false;
   bool revisions_failed_ = false;
@@ -964,7 +964,7 @@ Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOpt
   inventory.repository = path;
   inventory.shallow = git_repository_is_shallow(repo) == 1;
   resources->enumerator =
-      std::make_unique<Enumerator>(repo, resources->opened.store.get(), &inventory);
+      std::make_unique<Enumerator>(repo, resources->opened.store.get(), path, &inventory);
   Enumerator& enumerator = *resources->enumerator;
   if (options.read_ahead) {
     Result<std::unique_ptr<ObjectStore>> store =

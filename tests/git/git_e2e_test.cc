@@ -240,6 +240,40 @@ TEST_CASE("a missing object is reported by id and the rest is still scanned") {
   CHECK(reported.count(tree) == 1);
 }
 
+TEST_CASE("a commit libgit2 cannot parse is reported, and what its tree holds is still scanned") {
+  Repo repo;
+  repo.Write("a.env", "A=" + kKeyA + "\n");
+  std::string parent = repo.Commit("first");
+  // A commit without an author line (git fsck refuses it; libgit2's commit walk passes it when
+  // it is not a ref's tip), whose tree alone holds kKeyB; its child drops the file again.
+  repo.Write("b.env", "B=" + kKeyB + "\n");
+  repo.Git({"add", "-A"});
+  std::string tree = repo.Git({"write-tree"}).substr(0, 40);
+  repo.Write("odd-commit.txt", "tree " + tree + "\nparent " + parent +
+                                   "\ncommitter C <c@o.test> 1700000000 +0000\n\nno author\n");
+  std::string odd = repo.Git({"hash-object", "-t", "commit", "--literally", "-w", "odd-commit.txt"})
+                        .substr(0, 40);
+  repo.Git({"rm", "-q", "--cached", "b.env"});
+  std::string child_tree = repo.Git({"write-tree"}).substr(0, 40);
+  std::string child = repo.Git({"-c", "user.name=T", "-c", "user.email=t@t.test", "commit-tree",
+                                child_tree, "-p", odd, "-m", "child"})
+                          .substr(0, 40);
+  repo.Git({"update-ref", "refs/heads/main", child});
+  for (const char* threads : {"1", "2"}) {
+    INFO("threads " << threads);
+    auto report = ScanJson(repo.path().string(), {"--show-secrets", "--threads", threads});
+    auto finding = FindingOf(report, kKeyB);
+    REQUIRE_FALSE(finding.is_null());
+    CHECK(finding["commit"] == odd);
+    bool reported = false;
+    for (const auto& error : report["errors"]) {
+      reported = reported || (error["path"] == odd &&
+                              error["message"].get<std::string>().find("cannot parse commit") == 0);
+    }
+    CHECK(reported);
+  }
+}
+
 TEST_CASE("an empty repository is not an error; a shallow clone says it is shallow") {
   Repo empty;
   CommandResult result = RunLeaksweep({"git", empty.path().string(), "-f", "json"});
