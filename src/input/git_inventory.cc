@@ -205,7 +205,9 @@ struct WalkItem {
   // read or the next item taken from a reader (they live in the store's buffer, or in the
   // reader's batch).
   std::string_view raw;
-  size_t raw_at = 0;  // in a reader's batch being filled: where `raw` will be in it
+  std::shared_ptr<const void> owner;  // kTree: keeps `raw` alive when not null (PackObject)
+  bool copied = false;                // `raw` is a copy in a reader's batch...
+  size_t raw_at = 0;                  // ...there, once the batch is handed over
   // kCommit: read, its tree known, but `commit` and `message` still to be made from `raw`
   // (DescribeCommitItem), on the walk's side of a reader.
   bool undescribed = false;
@@ -298,6 +300,7 @@ WalkItem ReadTreeItem(ObjectStore* store, const GitOid& id) {
     item.error = "not a tree";
   } else {
     item.raw = object.value()->data;
+    item.owner = std::move(object.value()->owner);
   }
   return item;
 }
@@ -330,9 +333,10 @@ class WalkReader {
     thread_.join();
   }
 
-  // The next item; a kStop item once the commit walk has ended (its error, if any, in `error`).
-  // A tree's bytes stay valid until the next call.
-  WalkItem Next() {
+  // The next item, valid until the next call; a kStop item once the commit walk has ended (its
+  // error, if any, in `error`). A tree item's owner (its object from the reader's store) is
+  // left in place: the reader lets go of it, on its own thread, when the batch comes back.
+  WalkItem& Next() {
     if (taken_ == batch_.items.size()) {
       taken_ = 0;
       std::unique_lock<std::mutex> lock(mutex_);
@@ -344,38 +348,55 @@ class WalkReader {
       room_.notify_all();
       lock.unlock();
       for (WalkItem& item : batch_.items) {  // the bytes are where they stay until recycled
-        if (item.kind == WalkItem::kTree || item.undescribed) {
+        if (item.copied)
           item.raw = std::string_view(batch_.bytes).substr(item.raw_at, item.raw.size());
-        }
       }
     }
-    return std::move(batch_.items[taken_++]);
+    return batch_.items[taken_++];
   }
 
  private:
   // Items are handed over in batches (a lock per batch, not per tree), and at most about
-  // kMaxQueuedBytes of tree bytes wait at a time. Trees' bytes are copied into their batch's
-  // buffer, and the walk gives finished batches back to be filled again: the reader and the
-  // walk, on two threads, never free what the other allocated (which glibc does under a lock
-  // on the other thread's heap) and, once a few batches exist, allocate nothing for trees.
+  // kMaxQueuedBytes of tree bytes wait at a time. A tree read from a pack travels as its object
+  // (no copy); other trees' bytes, and commits', are copied into their batch's buffer. The walk
+  // gives finished batches back, and the reader empties them and fills them again: the reader
+  // and the walk, on two threads, never free what the other allocated (which glibc does under
+  // a lock on the other thread's heap) and, once a few batches exist, allocate nothing for
+  // them.
   static constexpr size_t kBatchItems = 256;
   static constexpr size_t kMaxQueuedBytes = size_t{32} << 20;
-  // Batches kept for reuse, and the largest buffer worth keeping (a huge tree's is let go).
-  static constexpr size_t kSpareBatches = 8;
+  // Batches kept for reuse (more than can be under way at once), and the largest buffer worth
+  // keeping (a huge tree's is let go).
+  static constexpr size_t kSpareBatches = 64;
   static constexpr size_t kMaxSpareBytes = size_t{4} << 20;
 
   struct Batch {
     std::vector<WalkItem> items;
-    std::string bytes;  // the trees' bytes, one after another
-    size_t Bytes() const { return bytes.size() + items.size() * sizeof(WalkItem); }
+    std::string bytes;  // copies, one after another
+    size_t owned = 0;   // bytes of the trees whose objects the items keep
+    size_t Bytes() const { return bytes.size() + owned + items.size() * sizeof(WalkItem); }
+    void Clear() {
+      items.clear();
+      bytes.clear();
+      owned = 0;
+    }
   };
 
-  // Under the lock.
+  // Under the lock, on the walk's thread: emptied by the reader when it takes the batch again.
   void Recycle(Batch batch) {
     if (spare_.size() >= kSpareBatches || batch.bytes.capacity() > kMaxSpareBytes) return;
-    batch.items.clear();
-    batch.bytes.clear();
     spare_.push_back(std::move(batch));
+  }
+
+  // Makes the batch being filled keep what `item->raw` points to until the walk is done with it.
+  void Keep(WalkItem* item) {
+    if (item->owner != nullptr) {
+      pending_.owned += item->raw.size();
+      return;
+    }
+    item->copied = true;
+    item->raw_at = pending_.bytes.size();
+    pending_.bytes.append(item->raw);
   }
 
   void Run() {
@@ -401,10 +422,7 @@ class WalkReader {
 
   void ReadCommit(const git_oid* oid) {
     WalkItem item = ReadCommitItem(repo_, store_, oid, messages_);
-    if (item.undescribed) {  // the walk describes it, from a copy in the batch
-      item.raw_at = pending_.bytes.size();
-      pending_.bytes.append(item.raw);
-    }
+    if (item.undescribed) Keep(&item);  // the walk describes it
     bool readable = item.error.empty();
     GitOid tree = item.tree;
     Emit(std::move(item));
@@ -424,7 +442,8 @@ class WalkReader {
     TreeVersion version = last_at_.TakeSpare();
     TreeLineUp lineup;
     // The walk visits a tree's subtrees only when the whole tree parses: so does the reader.
-    if (item.error.empty() && LineUp(last_at_.Find(path.value()), item.raw, &version, &lineup)) {
+    if (item.error.empty() &&
+        LineUp(last_at_.Find(path.value()), item.raw, item.owner, &version, &lineup)) {
       for (size_t i = lineup.front; i < version.count() - lineup.back; ++i) {
         RawTreeEntry entry = version.EntryAt(i);
         if (entry.kind == RawTreeEntry::kTree) {
@@ -435,8 +454,7 @@ class WalkReader {
     } else {
       last_at_.GiveBack(std::move(version));
     }
-    item.raw_at = pending_.bytes.size();
-    pending_.bytes.append(item.raw);  // `raw` is pointed into the batch when it is handed over
+    Keep(&item);
     Emit(std::move(item));
     for (const Subtree& subtree : subtrees) {
       if (seen_.Insert(subtree.id)) ReadTree(subtree.id, subtree.path);
@@ -461,8 +479,7 @@ class WalkReader {
       return cancelled_ || full_.empty() || queued_bytes_ + bytes <= kMaxQueuedBytes;
     });
     if (cancelled_) {
-      pending_.items.clear();
-      pending_.bytes.clear();
+      pending_.Clear();
       return;
     }
     queued_bytes_ += bytes;
@@ -473,6 +490,8 @@ class WalkReader {
       spare_.pop_back();
     }
     ready_.notify_one();
+    lock.unlock();
+    pending_.Clear();  // a batch the walk gave back: what it kept is let go here, not there
   }
 
   git_repository* repo_;
@@ -703,7 +722,7 @@ class Enumerator {
     // read order (the part that does not depend on which blobs), with packs of its own.
     if (planner_ != nullptr) read_plan_ = planner_->PlanReads();
     while (!lost_place_ && !Stopped(options)) {
-      WalkItem item = reader.Next();
+      WalkItem& item = reader.Next();
       if (item.kind == WalkItem::kStop) {
         if (!item.error.empty()) Error("", item.error);
         break;
@@ -778,8 +797,10 @@ class Enumerator {
     TreeSnapshot current = last_tree_at_.TakeSpare();
     std::string_view raw;
     TreeLineUp lineup;
+    // The walk copies the bytes it keeps: an object of the reader's held here would be freed on
+    // this thread.
     if (!ReadTree(tree, prefix, &raw) || !LineUp(previous != nullptr ? &previous->version : nullptr,
-                                                 raw, &current.version, &lineup)) {
+                                                 raw, nullptr, &current.version, &lineup)) {
       if (!raw.empty()) Error(tree.Hex(), "malformed tree '" + prefix + "'");
       last_tree_at_.GiveBack(std::move(current));
       return;
@@ -842,22 +863,23 @@ class Enumerator {
   // Reads tree `id` (at `where`, for messages): `raw` is its bytes until the next read. False,
   // with the error recorded and `raw` empty, when it cannot be read or is not a tree.
   bool ReadTree(const GitOid& id, const std::string& where, std::string_view* raw) {
-    WalkItem item;
+    WalkItem read;  // without a reader
+    const WalkItem* item = &read;
     if (reader_ == nullptr) {
-      item = ReadTreeItem(store_, id);
+      read = ReadTreeItem(store_, id);
     } else {
       if (lost_place_) return false;
-      item = reader_->Next();
-      if (item.kind != WalkItem::kTree || item.id != id) {
+      item = &reader_->Next();  // not copied: its owner stays with the reader's batch
+      if (item->kind != WalkItem::kTree || item->id != id) {
         LostPlace(id);
         return false;
       }
     }
-    if (!item.error.empty()) {
-      Error(id.Hex(), "cannot read tree '" + where + "': " + item.error);
+    if (!item->error.empty()) {
+      Error(id.Hex(), "cannot read tree '" + where + "': " + item->error);
       return false;
     }
-    *raw = item.raw;
+    *raw = item->raw;
     return true;
   }
 

@@ -1149,6 +1149,7 @@ Result<std::optional<PackObject>> PackReader::Read(const GitOid& id, uint64_t si
   result.data = std::string_view(reinterpret_cast<const char*>(impl.current->bytes.get()),
                                  impl.current->size);
   result.size = result.data.size();
+  result.owner = impl.current;
   if (impl.rebuilt) result.delta = &impl.origin;
   return std::optional<PackObject>(result);
 }

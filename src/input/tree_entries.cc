@@ -33,9 +33,16 @@ size_t CommonSuffix(const char* a, size_t a_size, const char* b, size_t b_size, 
 
 }  // namespace
 
-bool LineUp(const TreeVersion* last, std::string_view raw, TreeVersion* next, TreeLineUp* lineup) {
+bool LineUp(const TreeVersion* last, std::string_view raw, std::shared_ptr<const void> owner,
+            TreeVersion* next, TreeLineUp* lineup) {
   if (raw.size() > UINT32_MAX) return false;  // entry starts are 32-bit: no tree is that large
-  next->raw.assign(raw);
+  if (owner != nullptr) {
+    next->owner = std::move(owner);
+    next->raw = raw;
+  } else {
+    next->copy.assign(raw);
+    next->raw = next->copy;
+  }
   next->starts.clear();
   *lineup = TreeLineUp();
   const char* data = next->raw.data();

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -128,7 +129,9 @@ inline const char* ParseEntryAt(const char* p, const char* end, RawTreeEntry* en
 
 // One version of a tree: its bytes, and where each entry starts (then where the bytes end).
 struct TreeVersion {
-  std::string raw;
+  std::string_view raw;               // in `owner`, or in `copy`
+  std::shared_ptr<const void> owner;  // the object read from a pack, kept as it is
+  std::string copy;                   // the bytes, when they had no owner
   std::vector<uint32_t> starts;
   size_t count() const { return starts.empty() ? 0 : starts.size() - 1; }
   RawTreeEntry EntryAt(size_t i) const {  // of a version LineUp() accepted
@@ -137,10 +140,12 @@ struct TreeVersion {
     return entry;
   }
   void Clear() {
-    raw.clear();
+    raw = {};
+    owner.reset();
+    copy.clear();
     starts.clear();
   }
-  size_t Capacity() const { return raw.capacity(); }
+  size_t Capacity() const { return copy.capacity(); }
 };
 
 // How a tree's new version lines up with the last version seen at its path: its first `front`
@@ -159,7 +164,10 @@ struct TreeLineUp {
 // entry boundary and stops at the first one that falls where an entry of the shared back
 // stretch starts (from there on both are the same bytes, entry for entry). The result is that
 // of a parse from scratch. False when `raw` is not a well-formed tree.
-bool LineUp(const TreeVersion* last, std::string_view raw, TreeVersion* next, TreeLineUp* lineup);
+// `owner`, when not null, keeps `raw` alive (PackObject::owner): `next` keeps it instead of a
+// copy.
+bool LineUp(const TreeVersion* last, std::string_view raw, std::shared_ptr<const void> owner,
+            TreeVersion* next, TreeLineUp* lineup);
 
 }  // namespace leaksweep
 

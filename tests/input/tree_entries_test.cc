@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,7 +72,7 @@ void CheckAgainstFullParse(const TreeVersion& last, const std::string& raw) {
   TreeVersion next;
   TreeLineUp lineup;
   std::optional<std::vector<uint32_t>> full = FullParse(raw);
-  bool accepted = LineUp(&last, raw, &next, &lineup);
+  bool accepted = LineUp(&last, raw, nullptr, &next, &lineup);
   REQUIRE(accepted == full.has_value());
   if (!accepted) return;
   CHECK(next.raw == raw);
@@ -96,7 +97,7 @@ TEST_CASE("a version lined up with the last one parses exactly as from scratch")
     for (size_t n = random.Below(40); n > 0; --n) entries.push_back(random.MakeEntry());
     TreeVersion last;
     TreeLineUp lineup;
-    REQUIRE(LineUp(nullptr, Serialize(entries), &last, &lineup));
+    REQUIRE(LineUp(nullptr, Serialize(entries), nullptr, &last, &lineup));
     CHECK(lineup.front == 0);
     CHECK(lineup.back == 0);
     REQUIRE(last.count() == entries.size());
@@ -137,21 +138,42 @@ TEST_CASE("one changed entry is the only one parsed again") {
   for (int n = 0; n < 50; ++n) entries.push_back(random.MakeEntry());
   TreeVersion last;
   TreeLineUp lineup;
-  REQUIRE(LineUp(nullptr, Serialize(entries), &last, &lineup));
+  REQUIRE(LineUp(nullptr, Serialize(entries), nullptr, &last, &lineup));
   for (size_t changed : {size_t{0}, size_t{17}, size_t{49}}) {
     std::vector<Entry> edited = entries;
     edited[changed].id[0] ^= 0x40;  // the id's first byte: nothing after the name matches
     TreeVersion next;
-    REQUIRE(LineUp(&last, Serialize(edited), &next, &lineup));
+    REQUIRE(LineUp(&last, Serialize(edited), nullptr, &next, &lineup));
     CHECK(lineup.front == changed);
     CHECK(lineup.back == 49 - changed);
   }
   std::vector<Entry> longer = entries;
   longer.push_back(random.MakeEntry());  // appended: everything before it is taken over
   TreeVersion next;
-  REQUIRE(LineUp(&last, Serialize(longer), &next, &lineup));
+  REQUIRE(LineUp(&last, Serialize(longer), nullptr, &next, &lineup));
   CHECK(lineup.front == 50);
   CHECK(lineup.back == 0);
+}
+
+TEST_CASE("a version whose bytes have an owner keeps the owner, not a copy") {
+  Random random;
+  std::vector<Entry> entries;
+  for (int n = 0; n < 10; ++n) entries.push_back(random.MakeEntry());
+  TreeVersion last;
+  TreeLineUp lineup;
+  REQUIRE(LineUp(nullptr, Serialize(entries), nullptr, &last, &lineup));
+  entries[4].id[3] ^= 1;
+  auto bytes = std::make_shared<std::string>(Serialize(entries));
+  const std::string expected = *bytes;
+  TreeVersion next;
+  REQUIRE(LineUp(&last, *bytes, bytes, &next, &lineup));
+  CHECK(static_cast<const void*>(next.raw.data()) == static_cast<const void*>(bytes->data()));
+  bytes.reset();  // the version's owner keeps them (AddressSanitizer would catch it otherwise)
+  CHECK(next.raw == expected);
+  CHECK(next.starts == *FullParse(expected));
+  TreeVersion after;
+  REQUIRE(LineUp(&next, expected, nullptr, &after, &lineup));
+  CHECK(lineup.front + lineup.back == 10);
 }
 
 }  // namespace

@@ -55,7 +55,10 @@ struct DeltaOrigin {
 
 struct PackObject {
   GitObjectType type = GitObjectType::kBlob;
-  std::string_view data;         // owned by the reader: valid until its next Read()
+  std::string_view data;         // owned by the reader: valid until its next Read()...
+  // ...or for as long as this is kept (packed objects only: null for others). Built objects
+  // are never changed, so a copy of `data` is not needed to keep it.
+  std::shared_ptr<const void> owner;
   ObjectKey key = kNoObjectKey;  // kNoObjectKey: not from a pack
   // Set when this Read() applied the object's delta to a packed base (not when the object came
   // whole from the cache or its base is outside the packs); valid until the next Read().
