@@ -954,14 +954,6 @@ class Enumerator {
   std::shared_ptr<const PackReader::ReadPlan> read_plan_;
 };
 
-// What a walk works with. Members go in reverse order: the enumerator before the stores it
-// reads, the stores before the repository.
-struct WalkResources {
-  OpenedRepository opened;
-  std::unique_ptr<ObjectStore> planner;
-  std::unique_ptr<Enumerator> enumerator;
-};
-
 }  // namespace
 
 std::string GitOid::Hex() const {
@@ -974,25 +966,20 @@ std::string GitOid::Hex() const {
   return hex;
 }
 
-Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOptions& options,
-                                  std::shared_ptr<void>* leftovers) {
+Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOptions& options) {
   UseLibGit2();
   Result<OpenedRepository> opened = OpenRepository(path, kEnumerationCacheBytes);
   if (!opened.ok()) return opened.status();
-  auto resources = std::make_shared<WalkResources>();
-  resources->opened = std::move(opened).value();
-  git_repository* repo = resources->opened.repo.get();
+  git_repository* repo = opened->repo.get();
   GitInventory inventory;
   inventory.repository = path;
   inventory.shallow = git_repository_is_shallow(repo) == 1;
-  resources->enumerator =
-      std::make_unique<Enumerator>(repo, resources->opened.store.get(), path, &inventory);
-  Enumerator& enumerator = *resources->enumerator;
+  Enumerator enumerator(repo, opened->store.get(), path, &inventory);
+  std::unique_ptr<ObjectStore> planner;
   if (options.read_ahead) {
-    Result<std::unique_ptr<ObjectStore>> store =
-        ObjectStore::Open(resources->opened.objects_dir, 0);
-    if (store.ok()) resources->planner = std::move(store).value();  // else: planned after the walk
-    enumerator.set_planner(resources->planner.get());
+    Result<std::unique_ptr<ObjectStore>> store = ObjectStore::Open(opened->objects_dir, 0);
+    if (store.ok()) planner = std::move(store).value();  // else: planned after the walk
+    enumerator.set_planner(planner.get());
   }
   enumerator.WalkCommits(options);
   if (enumerator.revisions_failed())
@@ -1003,7 +990,6 @@ Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOpt
   enumerator.MarkHead();
   if (options.all_objects) enumerator.AddUnreachableBlobs();
   enumerator.ComputeReadOrder();
-  if (leftovers != nullptr) *leftovers = std::move(resources);
   return inventory;
 }
 

@@ -326,18 +326,9 @@ HistoryWalk::HistoryWalk(const GitScanOptions& options)
             std::fflush(stderr);
           };
         }
-        std::shared_ptr<void> leftovers;
-        Result<GitInventory> inventory = EnumerateGit(options.repository, enumerate, &leftovers);
+        inventory_ = EnumerateGit(options.repository, enumerate);
         if (walk_line_shown) std::fprintf(stderr, "\r\033[K");  // the blob progress line follows
-        {
-          std::lock_guard<std::mutex> lock(mutex_);
-          inventory_ = std::move(inventory);
-          seconds_ =
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-          done_ = true;
-        }
-        done_signal_.notify_all();
-        leftovers.reset();  // while the scan starts
+        seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       }) {}
 
 HistoryWalk::~HistoryWalk() {
@@ -346,8 +337,7 @@ HistoryWalk::~HistoryWalk() {
 }
 
 Result<GitInventory> HistoryWalk::Take(double* seconds) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_signal_.wait(lock, [this] { return done_; });
+  if (thread_.joinable()) thread_.join();
   *seconds = seconds_;
   return std::move(inventory_);
 }

@@ -104,11 +104,7 @@ struct GitEnumerateOptions {
 inline constexpr uint32_t kNoCommit = UINT32_MAX;
 
 // `path` is a working copy or a bare repository (found with the usual discovery from `path`).
-// `leftovers`, when given, receives what the walk worked with (the repository, its object
-// caches, the walk's tables) instead of freeing it before returning: that takes a while on a
-// long history, and a caller in a hurry frees it later, off its critical path.
-Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOptions& options,
-                                  std::shared_ptr<void>* leftovers = nullptr);
+Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOptions& options);
 
 class GitBlobReader {
  public:

@@ -11,9 +11,7 @@
 #define LEAKSWEEP_PIPELINE_GIT_SCAN_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
@@ -60,16 +58,12 @@ class HistoryWalk {
   // From now on `stop`, when set by another thread (a signal watcher), ends the walk early.
   void StopWhen(const std::atomic<bool>* stop) { stop_ = stop; }
 
-  // Waits for the walk's inventory; returns it (once) and how long the walk took. What the walk
-  // worked with is freed afterwards on the walk's thread, while the caller goes on.
+  // Waits for the walk; returns its inventory (once) and how long it took.
   Result<GitInventory> Take(double* seconds);
 
  private:
   std::atomic<bool> cancelled_{false};
   std::atomic<const std::atomic<bool>*> stop_{nullptr};
-  std::mutex mutex_;
-  std::condition_variable done_signal_;
-  bool done_ = false;  // under mutex_, as are the two below
   Result<GitInventory> inventory_ = Status::Error("the history walk was not taken");
   double seconds_ = 0;
   std::thread thread_;  // last: starts once everything above is set up
