@@ -45,7 +45,7 @@ uint32_t Be32(const uint8_t* p) {
 uint64_t Be64(const uint8_t* p) { return uint64_t{Be32(p)} << 32 | Be32(p + 4); }
 
 // A whole object, shared by the cache and the reader's current result. Its bytes follow it in
-// the same allocation: one allocation per object, not three (a history walk builds hundreds of
+// the same allocation: one allocation per object, not two (a history walk builds hundreds of
 // thousands, and freeing them all was most of a walk's tear-down).
 struct ObjectData {
   uint8_t* bytes = nullptr;  // right after this header, in the same block
