@@ -308,12 +308,13 @@ WalkItem ReadTreeItem(ObjectStore* store, const GitOid& id) {
 // Why the commit walk stopped early (libgit2's last error).
 std::string WalkStopped() { return "commit walk stopped: " + LastError(); }
 
-// The reading half of the history walk, on a thread of its own: the commit walk, commit
-// parsing and every tree read (inflating and applying deltas: most of the walk's time), while
-// the walk itself compares trees and records blobs. It visits exactly the trees the walk
-// visits, in the same order: those not seen before, which depends only on tree ids, so it
-// keeps its own copy of the set of seen trees. The repository and its store are its alone
-// until it is joined.
+// The reading half of the history walk, on a thread of its own: the commit walk and every
+// commit and tree read (inflating and applying deltas: most of the walk's time), while the walk
+// itself describes commits, compares trees and records blobs. It visits exactly the trees the
+// walk visits, in the same order: those not seen before, which depends only on tree ids, so it
+// keeps its own copy of the set of seen trees (and of the last version of the tree at each
+// path, to look for new subtrees only where a tree changed). The repository and its store are
+// its alone until it is joined.
 class WalkReader {
  public:
   WalkReader(git_repository* repo, ObjectStore* store, RevwalkPtr walk, OidSet seen, bool messages)
@@ -364,7 +365,7 @@ class WalkReader {
   // a lock on the other thread's heap) and, once a few batches exist, allocate nothing for
   // them.
   static constexpr size_t kBatchItems = 256;
-  static constexpr size_t kMaxQueuedBytes = size_t{32} << 20;
+  static constexpr size_t kMaxQueuedBytes = size_t{8} << 20;
   // Batches kept for reuse (more than can be under way at once), and the largest buffer worth
   // keeping (a huge tree's is let go).
   static constexpr size_t kSpareBatches = 64;
@@ -580,11 +581,23 @@ class Enumerator {
   // every object right after its base, so a small cache holds every base needed (in a pack a
   // server wrote, a fifth of curl's deltas come over a gigabyte of reads after their base).
   // Loose blobs go last.
-  void ComputeReadOrder() {
+  // `store`: the walk's own, or another of the same packs.
+  void ComputeReadOrder(ObjectStore* store) {
     std::vector<GitOid> ids;
     ids.reserve(inventory_->blobs.size());
     for (const BlobOrigin& blob : inventory_->blobs) ids.push_back(blob.id);
-    inventory_->read_order = store_->ReadOrder(ids, &inventory_->read_families, read_plan_.get());
+    inventory_->read_order = store->ReadOrder(ids, &inventory_->read_families, read_plan_.get());
+  }
+
+  // Frees the tables only the walk needed; nothing but ComputeReadOrder may be called after.
+  void ReleaseWalkTables() {
+    index_ = OidIndex();
+    last_commit_ = {};
+    paths_seen_ = U64Set();
+    seen_trees_ = OidSet();
+    excluded_blobs_ = OidSet();
+    last_tree_at_ = LastAtPath<TreeSnapshot>();
+    commit_index_of_ = {};
   }
 
   void AddUnreachableBlobs() {
@@ -989,7 +1002,20 @@ Result<GitInventory> EnumerateGit(const std::string& path, const GitEnumerateOpt
   if (options.messages) enumerator.CollectTagMessages();
   enumerator.MarkHead();
   if (options.all_objects) enumerator.AddUnreachableBlobs();
-  enumerator.ComputeReadOrder();
+  if (planner == nullptr) {
+    enumerator.ComputeReadOrder(opened->store.get());
+    return inventory;
+  }
+  // Freeing the walk's repository, object cache and tables takes a while on a long history (the
+  // cache alone holds tens of thousands of objects): done on a second thread while the read
+  // order is planned on the planner's store. Both are done before the inventory is returned,
+  // so the memory is free for the scan that follows.
+  std::thread release([&enumerator, walked = std::move(opened).value()]() mutable {
+    enumerator.ReleaseWalkTables();
+    OpenedRepository gone = std::move(walked);
+  });
+  enumerator.ComputeReadOrder(planner.get());
+  release.join();
   return inventory;
 }
 
