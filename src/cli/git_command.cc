@@ -46,7 +46,11 @@ int GitCommand::Run() {
   // starts first, and walks while they are loaded and built (a second core is idle then).
   std::unique_ptr<HistoryWalk> walk;
   if (options.threads > 1) walk = std::make_unique<HistoryWalk>(options);
-  if (Status status = CompleteScanSetup(flags_, &setup.value()); !status.ok()) {
+  // The rules are loaded and the engine built at a lower priority than the walk's threads: the
+  // walk is what the scan waits for, and its threads leave idle time (the comparing thread
+  // waits for the reading one now and then) that the build can use.
+  if (Status status = CompleteScanSetup(flags_, &setup.value(), /*yield=*/walk != nullptr);
+      !status.ok()) {
     walk.reset();  // stopped and waited for
     return ConfigError(status.message());
   }

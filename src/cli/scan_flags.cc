@@ -1,4 +1,5 @@
 // The flags `scan` and `git` share, and turning them into a ready scan setup.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -112,11 +113,36 @@ Result<ScanSetup> PrepareScan(const ScanFlags& flags, const std::vector<std::str
   return setup;
 }
 
-Status CompleteScanSetup(const ScanFlags& flags, ScanSetup* setup) {
-  Result<RuleSet> rules = LoadRuleSet(flags.rule_paths, setup->config.disable_rules);
+namespace {
+
+Result<std::shared_ptr<const Engine>> LoadRulesAndBuild(const ScanFlags& flags,
+                                                        const ProjectConfig& config) {
+  Result<RuleSet> rules = LoadRuleSet(flags.rule_paths, config.disable_rules);
   if (!rules.ok()) return rules.status();
-  Result<std::shared_ptr<const Engine>> engine =
-      BuildEngine(std::move(rules).value(), !flags.no_cache);
+  return BuildEngine(std::move(rules).value(), !flags.no_cache);
+}
+
+// Lowers the calling thread's scheduling priority (Linux: nice applies per thread); a no-op
+// elsewhere. Threads it starts would inherit it: call it only on a thread that starts none.
+void LowerThisThreadsPriority() {
+#ifdef __linux__
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+#endif
+}
+
+}  // namespace
+
+Status CompleteScanSetup(const ScanFlags& flags, ScanSetup* setup, bool yield) {
+  Result<std::shared_ptr<const Engine>> engine = Status::Error("the engine was not built");
+  if (yield) {
+    std::thread builder([&] {
+      LowerThisThreadsPriority();
+      engine = LoadRulesAndBuild(flags, setup->config);
+    });
+    builder.join();
+  } else {
+    engine = LoadRulesAndBuild(flags, setup->config);
+  }
   if (!engine.ok()) return engine.status();
   setup->engine = engine.value();
   Result<FingerprintKey> key = FingerprintKey::Load();

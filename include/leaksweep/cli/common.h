@@ -79,10 +79,13 @@ struct ScanSetup {
 // `complete`, PrepareScan checks the flags, reads the configuration and decides threads and
 // progress, then stops before the slow part (loading the rules, building the engine) and
 // before anything is written: CompleteScanSetup does the rest, after the caller has started
-// work that needs neither (a history walk).
+// work that needs neither (a history walk). With `yield`, CompleteScanSetup loads the rules and
+// builds the engine on a thread of lower priority (where the system allows it), so that the work
+// started meanwhile keeps the cores it needs and the build takes what they leave; it returns
+// when that is done, as without.
 Result<ScanSetup> PrepareScan(const ScanFlags& flags, const std::vector<std::string>& config_roots,
                               bool complete = true);
-Status CompleteScanSetup(const ScanFlags& flags, ScanSetup* setup);
+Status CompleteScanSetup(const ScanFlags& flags, ScanSetup* setup, bool yield = false);
 
 // Wraps the setup's writer, remembering the severities it reported, for the exit code.
 class SeverityTracker : public ReportWriter {
