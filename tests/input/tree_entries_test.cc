@@ -67,6 +67,15 @@ class Random {
   uint64_t state_ = 0x2545f4914f6cdd1dull;
 };
 
+// `count` random entries (into `entries`), and their version parsed from scratch.
+TreeVersion RandomTree(Random& random, int count, std::vector<Entry>* entries) {
+  for (int n = 0; n < count; ++n) entries->push_back(random.MakeEntry());
+  TreeVersion version;
+  TreeLineUp lineup;
+  REQUIRE(LineUp(nullptr, Serialize(*entries), nullptr, &version, &lineup));
+  return version;
+}
+
 // Checks `next` (made by LineUp from `last`) against a parse from scratch of `raw`.
 void CheckAgainstFullParse(const TreeVersion& last, const std::string& raw) {
   TreeVersion next;
@@ -135,10 +144,8 @@ TEST_CASE("a version lined up with the last one parses exactly as from scratch")
 TEST_CASE("one changed entry is the only one parsed again") {
   Random random;
   std::vector<Entry> entries;
-  for (int n = 0; n < 50; ++n) entries.push_back(random.MakeEntry());
-  TreeVersion last;
+  const TreeVersion last = RandomTree(random, 50, &entries);
   TreeLineUp lineup;
-  REQUIRE(LineUp(nullptr, Serialize(entries), nullptr, &last, &lineup));
   for (size_t changed : {size_t{0}, size_t{17}, size_t{49}}) {
     std::vector<Entry> edited = entries;
     edited[changed].id[0] ^= 0x40;  // the id's first byte: nothing after the name matches
@@ -158,10 +165,8 @@ TEST_CASE("one changed entry is the only one parsed again") {
 TEST_CASE("a version whose bytes have an owner keeps the owner, not a copy") {
   Random random;
   std::vector<Entry> entries;
-  for (int n = 0; n < 10; ++n) entries.push_back(random.MakeEntry());
-  TreeVersion last;
+  const TreeVersion last = RandomTree(random, 10, &entries);
   TreeLineUp lineup;
-  REQUIRE(LineUp(nullptr, Serialize(entries), nullptr, &last, &lineup));
   entries[4].id[3] ^= 1;
   auto bytes = std::make_shared<std::string>(Serialize(entries));
   const std::string expected = *bytes;
