@@ -791,7 +791,9 @@ class Enumerator {
       version.Clear();
       blob_index.clear();
     }
-    size_t Capacity() const { return version.Capacity(); }
+    size_t Capacity() const {
+      return version.Capacity() + blob_index.capacity() * sizeof(uint32_t);
+    }
   };
   static constexpr uint32_t kNotRecorded = UINT32_MAX;
 

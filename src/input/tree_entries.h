@@ -145,7 +145,7 @@ struct TreeVersion {
     copy.clear();
     starts.clear();
   }
-  size_t Capacity() const { return copy.capacity(); }
+  size_t Capacity() const { return copy.capacity() + starts.capacity() * sizeof(uint32_t); }
 };
 
 // How a tree's new version lines up with the last version seen at its path: its first `front`
