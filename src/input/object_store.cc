@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "flat_set.h"
+
 namespace leaksweep {
 namespace {
 
@@ -214,6 +216,35 @@ Status OpenLoose(const GitOid& id, const std::string& path, LooseFile* file,
 
 }  // namespace
 
+// Commits by id. The index is never erased from: a taken commit leaves its slot empty.
+class ObjectStore::Shelf {
+ public:
+  explicit Shelf(size_t budget) : budget_(budget) {}
+
+  void Put(const GitOid& id, const PackObject& object) {
+    size_t cost = object.data.size() + kEntryOverhead;
+    if (object.owner == nullptr || cost > budget_ - spent_) return;
+    auto [slot, inserted] = index_.TryEmplace(id, static_cast<uint32_t>(kept_.size()));
+    if (!inserted) return;
+    spent_ += cost;
+    kept_.push_back(object);
+    kept_.back().delta = nullptr;  // points into the reader: not valid past its next read
+  }
+
+  std::optional<PackObject> Take(const GitOid& id) {
+    const uint32_t* slot = index_.Get(id);
+    if (slot == nullptr || kept_[*slot].owner == nullptr) return std::nullopt;
+    return std::optional<PackObject>(std::move(kept_[*slot]));
+  }
+
+ private:
+  static constexpr size_t kEntryOverhead = 64;  // the entry, its index slot, the object's header
+  size_t budget_;
+  size_t spent_ = 0;
+  OidIndex index_;
+  std::vector<PackObject> kept_;
+};
+
 ObjectStore::ObjectStore(std::unique_ptr<PackReader> packs) : packs_(std::move(packs)) {
   packs_->SetBaseSource([this](const GitOid& id) { return ReadLoose(id, UINT64_MAX); });
 }
@@ -263,8 +294,20 @@ Result<std::optional<PackObject>> ObjectStore::ReadLoose(const GitOid& id, uint6
 
 Result<std::optional<PackObject>> ObjectStore::Read(const GitOid& id, uint64_t size_limit) {
   Result<std::optional<PackObject>> packed = packs_->Read(id, size_limit);
-  if (!packed.ok() || packed->has_value()) return packed;
+  if (!packed.ok() || packed->has_value()) {
+    if (shelf_ != nullptr && packed.ok() && packed->value().type == GitObjectType::kCommit &&
+        !packed->value().over_limit) {
+      shelf_->Put(id, packed->value());
+    }
+    return packed;
+  }
   return ReadLoose(id, size_limit);
+}
+
+void ObjectStore::ShelveCommits(size_t budget) { shelf_ = std::make_unique<Shelf>(budget); }
+
+std::optional<PackObject> ObjectStore::TakeShelved(const GitOid& id) {
+  return shelf_ != nullptr ? shelf_->Take(id) : std::nullopt;
 }
 
 Result<std::optional<PackObjectHeader>> ObjectStore::LooseHeader(const GitOid& id) const {

@@ -15,15 +15,16 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
-#include <list>
 #include <map>
 #include <mutex>
 #include <new>
 #include <optional>
 #include <set>
 #include <sstream>
-#include <unordered_map>
 #include <utility>
+
+#include "block_pool.h"
+#include "object_cache.h"
 
 namespace leaksweep {
 namespace {
@@ -56,15 +57,16 @@ struct ObjectData {
 };
 using ObjectPtr = std::shared_ptr<ObjectData>;
 
-// An object of `size` bytes, not initialised; null when memory runs out.
-ObjectPtr NewObject(uint64_t size, GitObjectType type) {
+// An object of `size` bytes, not initialised, its block from `pool`; null when memory runs out.
+ObjectPtr NewObject(uint64_t size, GitObjectType type, const std::shared_ptr<BlockPool>& pool) {
   using Unit = std::max_align_t;
   constexpr size_t kHeaderUnits = (sizeof(ObjectData) + sizeof(Unit) - 1) / sizeof(Unit);
   if (size > PTRDIFF_MAX / 2) return nullptr;
   size_t units = kHeaderUnits + (std::max<uint64_t>(size, 1) + sizeof(Unit) - 1) / sizeof(Unit);
   std::shared_ptr<Unit[]> block;
   try {
-    block = std::make_shared_for_overwrite<Unit[]>(units);  // one allocation, not zeroed
+    // One allocation, not zeroed.
+    block = std::allocate_shared_for_overwrite<Unit[]>(PoolAllocator<Unit>(pool), units);
   } catch (const std::bad_alloc&) {
     return nullptr;
   }
@@ -533,59 +535,11 @@ const char* ApplyDelta(const uint8_t* base, uint64_t base_size, const uint8_t* p
   return nullptr;
 }
 
-// Whole objects by (pack, offset), least recently used evicted first, under a byte budget.
-class ObjectCache {
- public:
-  static constexpr uint64_t kNoKey = UINT64_MAX;
-  static constexpr uint64_t kEntryOverhead = 96;  // list and map nodes, shared_ptr block
-
-  explicit ObjectCache(uint64_t budget) : budget_(budget) {}
-
-  static uint64_t Key(const Location& at) {
-    if (at.pack >= (1u << 15) || at.offset >= (uint64_t{1} << 48)) return kNoKey;
-    return uint64_t{at.pack} << 48 | at.offset;
-  }
-
-  ObjectPtr Find(uint64_t key) {
-    if (key == kNoKey) return nullptr;
-    auto it = map_.find(key);
-    if (it == map_.end()) return nullptr;
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return it->second->object;
-  }
-
-  // An object larger than the whole budget is not kept. The new entry is never evicted at
-  // once, so an object a little under the budget is kept alone.
-  void Insert(uint64_t key, ObjectPtr object) {
-    if (key == kNoKey || object->size > budget_) return;
-    auto [it, inserted] = map_.try_emplace(key);
-    if (!inserted) return;
-    lru_.push_front({key, std::move(object)});
-    it->second = lru_.begin();
-    bytes_ += lru_.front().object->size + kEntryOverhead;
-    while (bytes_ > budget_ && lru_.size() > 1) {
-      const Node& oldest = lru_.back();
-      bytes_ -= oldest.object->size + kEntryOverhead;
-      map_.erase(oldest.key);
-      lru_.pop_back();
-    }
-    peak_ = std::max(peak_, bytes_);
-  }
-
-  uint64_t bytes() const { return bytes_; }
-  uint64_t peak() const { return peak_; }
-
- private:
-  struct Node {
-    uint64_t key;
-    ObjectPtr object;
-  };
-  uint64_t budget_;
-  uint64_t bytes_ = 0;
-  uint64_t peak_ = 0;
-  std::list<Node> lru_;  // most recently used first
-  std::unordered_map<uint64_t, std::list<Node>::iterator> map_;
-};
+// Where a packed object is, as a cache key: kNoObjectKey when it does not fit one.
+uint64_t CacheKey(const Location& at) {
+  if (at.pack >= (1u << 15) || at.offset >= (uint64_t{1} << 48)) return kNoObjectKey;
+  return uint64_t{at.pack} << 48 | at.offset;
+}
 
 // The contents of an alternates file; empty when there is none or it is not a regular file
 // (never opened then), and at most 1 MiB of it.
@@ -713,20 +667,13 @@ struct PackReader::ReadPlan {
 };
 
 struct PackReader::Impl {
-  // A history walk reads every commit twice: libgit2's commit walk reads them all before it
-  // hands out the first, then each is looked up again. Kept apart from the cache, the trees read
-  // in between do not evict them. (Readers of blobs never fill it.)
-  static constexpr uint64_t kCommitCacheBytes = uint64_t{32} << 20;
+  explicit Impl(uint64_t cache_bytes)
+      : cache(cache_bytes),
+        pool(std::make_shared<BlockPool>(std::min<uint64_t>(cache_bytes, kMaxPoolBytes))) {}
+  static constexpr uint64_t kMaxPoolBytes = uint64_t{16} << 20;
 
-  explicit Impl(uint64_t cache_bytes) : cache(cache_bytes), commits(kCommitCacheBytes) {}
-
-  ObjectPtr FindCached(uint64_t key) {
-    if (ObjectPtr hit = cache.Find(key)) return hit;
-    return commits.Find(key);
-  }
-  void Keep(uint64_t key, const ObjectPtr& object) {
-    (object->type == GitObjectType::kCommit ? commits : cache).Insert(key, object);
-  }
+  ObjectPtr FindCached(uint64_t key) { return cache.Find(key); }
+  void Keep(uint64_t key, const ObjectPtr& object) { cache.Insert(key, object, object->size); }
 
   std::vector<std::shared_ptr<const Pack>> packs;
   std::vector<std::string> skipped;
@@ -734,8 +681,10 @@ struct PackReader::Impl {
   std::vector<std::string> object_dirs;  // canonical, in the order found
   PackReader::BaseSource base_source;
   Inflater inflater;
-  ObjectCache cache;
-  ObjectCache commits;  // commit objects only
+  ObjectCache<ObjectPtr> cache;
+  // Where the objects' memory comes from (see block_pool.h): the blocks of evicted objects
+  // serve the next ones. At most as much is kept free as the cache holds, and 16 MiB.
+  std::shared_ptr<BlockPool> pool;
   PackReaderStats stats;
   uint32_t last_pack = 0;  // where the last lookup succeeded: tried first
 
@@ -830,10 +779,10 @@ struct PackReader::Impl {
     ObjectPtr base;
     bool has_ref = false;
     bool own_delta_ready = false;
-    uint64_t base_key = ObjectCache::kNoKey;  // where the chain's first base came from
+    uint64_t base_key = kNoObjectKey;  // where the chain's first base came from
     for (;;) {
-      base_key = ObjectCache::Key(at);
-      if (ObjectPtr hit = FindCached(ObjectCache::Key(at))) {
+      base_key = CacheKey(at);
+      if (ObjectPtr hit = FindCached(CacheKey(at))) {
         ++stats.cache_hits;
         if (chain.empty() && hit->size > size_limit) {
           *over_limit = hit->size;
@@ -854,7 +803,7 @@ struct PackReader::Impl {
         }
       }
       if (entry.type <= kTypeTag) {
-        ObjectPtr object = NewObject(entry.size, static_cast<GitObjectType>(entry.type));
+        ObjectPtr object = NewObject(entry.size, static_cast<GitObjectType>(entry.type), pool);
         if (object == nullptr) return Fail(id, at, "out of memory for the object");
         const uint8_t* in = pack.data.data() + entry.data;
         if (const char* why = inflater.Full(in, pack.end - entry.data, object->bytes, entry.size)) {
@@ -862,7 +811,7 @@ struct PackReader::Impl {
         }
         ++stats.inflated;
         base = std::move(object);
-        Keep(ObjectCache::Key(at), base);
+        Keep(CacheKey(at), base);
         break;
       }
       if (chain.size() >= static_cast<size_t>(kMaxDeltaDepth)) {
@@ -877,7 +826,7 @@ struct PackReader::Impl {
         Result<std::optional<Location>> found = Locate(base_id);
         if (!found.ok()) return Fail(id, at, "its delta base cannot be found in the index");
         if (!found->has_value()) {
-          base_key = ObjectCache::kNoKey;
+          base_key = kNoObjectKey;
           if (Status status = ReadOutsideBase(id, at, base_id, &base); !status.ok()) {
             return status;
           }
@@ -917,12 +866,12 @@ struct PackReader::Impl {
       if (result_size / kMaxDeltaRatio > static_cast<uint64_t>(end - p)) {
         return Fail(id, step.at, "delta declares a size its instructions cannot produce");
       }
-      ObjectPtr object = NewObject(result_size, base->type);
+      ObjectPtr object = NewObject(result_size, base->type, pool);
       if (object == nullptr) return Fail(id, step.at, "out of memory for the object");
       // The requested object (the last step) says what it copied from its base.
       std::vector<CopiedRange>* copies = nullptr;
       if (i == 0) {
-        origin.base = chain.size() >= 2 ? ObjectCache::Key(chain[1].at) : base_key;
+        origin.base = chain.size() >= 2 ? CacheKey(chain[1].at) : base_key;
         origin.copies.clear();
         copies = &origin.copies;
       }
@@ -930,10 +879,10 @@ struct PackReader::Impl {
               ApplyDelta(base->bytes, base->size, p, end, object->bytes, result_size, copies)) {
         return Fail(id, step.at, why);
       }
-      if (i == 0) rebuilt = origin.base != ObjectCache::kNoKey;
+      if (i == 0) rebuilt = origin.base != kNoObjectKey;
       ++stats.deltas;
       base = std::move(object);
-      Keep(ObjectCache::Key(step.at), base);
+      Keep(CacheKey(step.at), base);
     }
     scratch.Trim();
     own_delta.Trim();
@@ -985,7 +934,7 @@ struct PackReader::Impl {
     if (!outside.ok()) return Fail(id, at, "its delta base cannot be read");
     if (!outside->has_value()) return Status::Ok();
     const PackObject& object = *outside.value();
-    *base = NewObject(object.data.size(), object.type);
+    *base = NewObject(object.data.size(), object.type, pool);
     if (*base == nullptr) return Fail(id, at, "out of memory for the delta base");
     std::memcpy((*base)->bytes, object.data.data(), object.data.size());
     return Status::Ok();
@@ -1199,7 +1148,7 @@ Result<std::optional<PackObject>> PackReader::Read(const GitOid& id, uint64_t si
     return status;
   }
   PackObject result;
-  result.key = ObjectCache::Key(*at.value());
+  result.key = CacheKey(*at.value());
   if (over_limit) {
     result.over_limit = true;
     result.size = *over_limit;
@@ -1335,8 +1284,8 @@ const std::vector<std::string>& PackReader::skipped() const { return impl_->skip
 
 PackReaderStats PackReader::stats() const {
   PackReaderStats stats = impl_->stats;
-  stats.cache_bytes = impl_->cache.bytes() + impl_->commits.bytes();
-  stats.cache_peak = impl_->cache.peak() + impl_->commits.peak();
+  stats.cache_bytes = impl_->cache.bytes();
+  stats.cache_peak = impl_->cache.peak();
   return stats;
 }
 

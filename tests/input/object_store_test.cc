@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -329,4 +330,51 @@ TEST_CASE("revision ranges with abbreviated ids resolve through the store") {
 }
 
 }  // namespace
+TEST_CASE("shelved commits: each commit read is kept by id until taken, within the budget") {
+  TempDir dir;
+  fs::path repo = dir.path() / "repo";
+  CommitFiles(repo, 8, 5);  // six commits packed, two loose
+  const fs::path objects = repo / ".git" / "objects";
+  std::vector<GitOid> commits, trees;
+  std::istringstream listed(Git(repo, {"rev-list", "main"}));
+  for (std::string hex; std::getline(listed, hex);) {
+    commits.push_back(OidFromHex(hex));
+    trees.push_back(OidFromHex(Trim(Git(repo, {"rev-parse", hex + "^{tree}"}))));
+  }
+  REQUIRE(commits.size() == 8);
+
+  std::unique_ptr<ObjectStore> store = OpenStore(objects);
+  CHECK_FALSE(store->TakeShelved(commits[7]).has_value());  // nothing is shelved unasked
+  store->ShelveCommits(size_t{1} << 20);
+  std::map<GitOid, std::string> read;
+  for (const std::vector<GitOid>* ids : {&commits, &trees}) {
+    for (const GitOid& id : *ids) {
+      Result<std::optional<PackObject>> object = store->Read(id);
+      REQUIRE(object.ok());
+      REQUIRE(object->has_value());
+      read[id] = std::string(object.value()->data);
+    }
+  }
+  // rev-list lists the newest first: the last six are the packed ones.
+  for (size_t i = 0; i < commits.size(); ++i) {
+    CAPTURE(i);
+    std::optional<PackObject> shelved = store->TakeShelved(commits[i]);
+    REQUIRE(shelved.has_value() == (i >= 2));  // loose commits are not shelved
+    if (!shelved) continue;
+    CHECK(shelved->type == GitObjectType::kCommit);
+    CHECK(shelved->owner != nullptr);
+    CHECK(std::string(shelved->data) == read[commits[i]]);
+    CHECK_FALSE(store->TakeShelved(commits[i]).has_value());  // taken once
+  }
+  for (const GitOid& tree : trees) CHECK_FALSE(store->TakeShelved(tree).has_value());
+
+  // A budget that holds one commit shelves the first read only.
+  std::unique_ptr<ObjectStore> small = OpenStore(objects);
+  small->ShelveCommits(read[commits[7]].size() + 100);
+  for (size_t i = 7; i >= 5; --i) REQUIRE(small->Read(commits[i]).ok());
+  CHECK(small->TakeShelved(commits[7]).has_value());
+  CHECK_FALSE(small->TakeShelved(commits[6]).has_value());
+  CHECK_FALSE(small->TakeShelved(commits[5]).has_value());
+}
+
 }  // namespace leaksweep

@@ -438,35 +438,6 @@ TEST_CASE("a bare repository, and GitBlobReader's view outlives Size()") {
   CHECK(same);
 }
 
-TEST_CASE("commits are cached apart: a history walk's second read of each is a cache hit") {
-  TempDir dir;
-  fs::path repo = PackedHistory(dir.path(), "repo", 12, 4, 9, {"-ad"});
-  LibGit2Repo git(repo);
-  // An object cache of one byte keeps nothing: only the commit cache can serve a second read.
-  Result<std::unique_ptr<PackReader>> reader = PackReader::Open(ObjectsDir(repo), 1);
-  REQUIRE(reader.ok());
-  PackReader& packs = *reader.value();
-  std::vector<GitOid> commits, others;
-  for (const GitOid& id : git.PackOrder()) {
-    Result<std::optional<PackObject>> object = packs.Read(id);
-    REQUIRE(object.ok());
-    REQUIRE(object->has_value());
-    (object.value()->type == GitObjectType::kCommit ? commits : others).push_back(id);
-  }
-  REQUIRE(commits.size() == 12);
-  uint64_t hits = packs.stats().cache_hits;
-  for (const GitOid& id : others) REQUIRE(packs.Read(id).ok());
-  CHECK(packs.stats().cache_hits == hits);  // trees and blobs are not kept
-  for (const GitOid& id : commits) {
-    Result<std::optional<PackObject>> again = packs.Read(id);
-    REQUIRE(again.ok());
-    REQUIRE(again->has_value());
-    bool same = again.value()->data == git.Read(id).data;
-    CHECK(same);
-  }
-  CHECK(packs.stats().cache_hits == hits + commits.size());
-}
-
 TEST_CASE("corrupt and truncated packs: errors or the right bytes, never a crash") {
   TempDir dir;
   fs::path repo = PackedHistory(dir.path(), "repo", 40, 10, 6, {"-adf", "--depth=50"});

@@ -45,6 +45,14 @@ class ObjectStore {
   // object; an error when it is there but cannot be read. An object larger than `size_limit`
   // is not read (PackObject::over_limit).
   Result<std::optional<PackObject>> Read(const GitOid& id, uint64_t size_limit = UINT64_MAX);
+  // From now on, commits read from the packs are also kept on a shelf by id, until taken, at
+  // most `budget` bytes of them in all (then no more are shelved). A history walk reads every
+  // commit twice: libgit2's commit walk reads them all before it hands out the first; the walk
+  // then takes each from the shelf instead of finding and reading it again.
+  void ShelveCommits(size_t budget);
+  // Commit `id` from the shelf (its bytes kept alive by `owner`), now off it; nullopt when it is
+  // not there.
+  std::optional<PackObject> TakeShelved(const GitOid& id);
   // Type and size, reading as little as it can (a loose object's header; a pack entry's).
   Result<std::optional<PackObjectHeader>> Header(const GitOid& id);
   // The size alone: cheaper than Header() for a packed delta (no chain is followed).
@@ -70,8 +78,11 @@ class ObjectStore {
   Result<std::optional<PackObject>> ReadLoose(const GitOid& id, uint64_t size_limit);
   Result<std::optional<PackObjectHeader>> LooseHeader(const GitOid& id) const;
 
+  class Shelf;
+
   std::unique_ptr<PackReader> packs_;
-  std::string loose_;  // the contents of the last loose object read
+  std::unique_ptr<Shelf> shelf_;  // null unless ShelveCommits was called
+  std::string loose_;             // the contents of the last loose object read
 };
 
 }  // namespace leaksweep

@@ -55,7 +55,7 @@ struct DeltaOrigin {
 
 struct PackObject {
   GitObjectType type = GitObjectType::kBlob;
-  std::string_view data;         // owned by the reader: valid until its next Read()...
+  std::string_view data;  // owned by the reader: valid until its next Read()...
   // ...or for as long as this is kept (packed objects only: null for others). Built objects
   // are never changed, so a copy of `data` is not needed to keep it.
   std::shared_ptr<const void> owner;
@@ -79,8 +79,8 @@ struct PackReaderStats {
   uint64_t inflated = 0;     // non-delta objects inflated
   uint64_t deltas = 0;       // deltas applied
   uint64_t ref_deltas = 0;   // REF_DELTA bases looked up by id
-  uint64_t cache_bytes = 0;  // bytes held by the caches now (objects, commits)
-  uint64_t cache_peak = 0;   // most bytes each ever held, summed
+  uint64_t cache_bytes = 0;  // bytes held by the cache now
+  uint64_t cache_peak = 0;   // most bytes it ever held
 };
 
 class PackReader {
@@ -93,7 +93,7 @@ class PackReader {
   // alternates. A pack that cannot be used (unreadable, bad or unsupported index, header or
   // trailer that does not match its index) is left out and listed in skipped(): its objects
   // are then "not found". A repository without packs gives a reader that finds nothing.
-  // Objects read are cached up to `cache_bytes`, and commits apart, up to 32 MiB more.
+  // Objects read are cached up to `cache_bytes`.
   static Result<std::unique_ptr<PackReader>> Open(const std::string& objects_dir,
                                                   size_t cache_bytes = kDefaultCacheBytes);
   ~PackReader();
