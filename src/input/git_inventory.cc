@@ -57,14 +57,6 @@ std::string LastError() {
   return error != nullptr && error->message != nullptr ? error->message : "unknown error";
 }
 
-struct OidHash {
-  size_t operator()(const GitOid& id) const {
-    size_t h;
-    std::memcpy(&h, id.bytes.data(), sizeof h);
-    return h;
-  }
-};
-
 // A libgit2 repository handle whose objects are all read through `store` (see odb_backend.h).
 struct OpenedRepository {
   RepositoryPtr repo;
@@ -222,6 +214,20 @@ struct WalkItem {
   // kCommit: read, its tree known, but `commit` and `message` still to be made from `raw`
   // (DescribeCommitItem), on the walk's side of a reader.
   bool undescribed = false;
+  // kTree, from a reader that parsed it: how it lined the tree up (LineUp) with the tree
+  // `lined_up_with`, the last version it met at the same path, so that the walk, which meets
+  // the same versions in the same order, need not compare their bytes again.
+  bool lined_up = false;
+  TreeLineUp lineup;
+  GitOid lined_up_with;
+};
+
+// A tree's version, and the tree's id.
+struct IdentifiedVersion {
+  GitOid id;
+  TreeVersion version;
+  void Clear() { version.Clear(); }
+  size_t Capacity() const { return version.Capacity(); }
 };
 
 // Commit `id` as libgit2 describes it; `error` set when it cannot.
@@ -353,7 +359,8 @@ class WalkReader {
 
   // The next item, valid until the next call; a kStop item once the commit walk has ended (its
   // error, if any, in `error`). A tree item's owner (its object from the reader's store) is
-  // left in place: the reader lets go of it, on its own thread, when the batch comes back.
+  // let go of by the reader, on its own thread, when the batch comes back; the walk may take it
+  // and give it back later through Release().
   WalkItem& Next() {
     if (taken_ == batch_.items.size()) {
       taken_ = 0;
@@ -464,20 +471,27 @@ class WalkReader {
       PathHash path;
     };
     std::vector<Subtree> subtrees;
-    TreeVersion version = last_at_.TakeSpare();
+    IdentifiedVersion current = last_at_.TakeSpare();
+    const IdentifiedVersion* last = last_at_.Find(path.value());
     TreeLineUp lineup;
     // The walk visits a tree's subtrees only when the whole tree parses: so does the reader.
-    if (item.error.empty() &&
-        LineUp(last_at_.Find(path.value()), item.raw, item.owner, &version, &lineup)) {
-      for (size_t i = lineup.front; i < version.count() - lineup.back; ++i) {
-        RawTreeEntry entry = version.EntryAt(i);
+    if (item.error.empty() && LineUp(last != nullptr ? &last->version : nullptr, item.raw,
+                                     item.owner, &current.version, &lineup)) {
+      if (last != nullptr) {
+        item.lined_up = true;
+        item.lineup = lineup;
+        item.lined_up_with = last->id;
+      }
+      for (size_t i = lineup.front; i < current.version.count() - lineup.back; ++i) {
+        RawTreeEntry entry = current.version.EntryAt(i);
         if (entry.kind == RawTreeEntry::kTree) {
           subtrees.push_back({entry.id, path.Add(entry.name).Add("/")});
         }
       }
-      last_at_.Replace(path.value(), std::move(version));
+      current.id = id;
+      last_at_.Replace(path.value(), std::move(current));
     } else {
-      last_at_.GiveBack(std::move(version));
+      last_at_.GiveBack(std::move(current));
     }
     Keep(&item);
     Emit(std::move(item));
@@ -523,7 +537,7 @@ class WalkReader {
   ObjectStore* store_;
   RevwalkPtr walk_;
   OidSet seen_;
-  LastAtPath<TreeVersion> last_at_;  // the reader's own, like the walk's
+  LastAtPath<IdentifiedVersion> last_at_;  // the reader's own, like the walk's
   bool messages_;
   Batch pending_;  // the reader's batch being filled
   Batch batch_;    // the walk's batch being taken
@@ -545,6 +559,13 @@ class Enumerator {
       : repo_(repo), store_(store), path_(std::move(path)), inventory_(inventory) {}
 
   void WalkCommits(const GitEnumerateOptions& options) {
+    Walk(options);
+    // The walk counted commits in its own compact table (see CountCommit).
+    for (size_t i = 0; i < tally_.size(); ++i) inventory_->blobs[i].commits = tally_[i].commits;
+  }
+
+  // The commits, oldest first, and the new trees of each.
+  void Walk(const GitEnumerateOptions& options) {
     git_revwalk* raw = nullptr;
     if (git_revwalk_new(&raw, repo_) != 0) return Error("", "cannot walk commits: " + LastError());
     RevwalkPtr walk(raw);
@@ -579,8 +600,8 @@ class Enumerator {
           GitMessage message;
           message.where =
               std::string("tag:") + (std::strncmp(name, "refs/tags/", 10) == 0 ? name + 10 : name);
-          auto it = self->commit_index_of_.find(FromGit(git_tag_target_id(tag)));
-          message.commit = it == self->commit_index_of_.end() ? kNoCommit : it->second;
+          const uint32_t* commit = self->commit_index_of_.Get(FromGit(git_tag_target_id(tag)));
+          message.commit = commit == nullptr ? kNoCommit : *commit;
           const char* text = git_tag_message(tag);
           message.text = text != nullptr ? text : "";
           git_tag_free(tag);
@@ -616,12 +637,12 @@ class Enumerator {
   // Frees the tables only the walk needed; nothing but ComputeReadOrder may be called after.
   void ReleaseWalkTables() {
     index_ = OidIndex();
-    last_commit_ = {};
+    tally_ = {};
     paths_seen_ = U64Set();
     seen_trees_ = OidSet();
     excluded_blobs_ = OidSet();
     last_tree_at_ = LastAtPath<TreeSnapshot>();
-    commit_index_of_ = {};
+    commit_index_of_ = OidIndex();
   }
 
   void AddUnreachableBlobs() {
@@ -798,7 +819,7 @@ class Enumerator {
 
   void StartCommit(CommitInfo info, std::string message) {
     commit_index_ = static_cast<uint32_t>(inventory_->commits.size());
-    commit_index_of_[info.id] = commit_index_;
+    commit_index_of_.TryEmplace(info.id, commit_index_);
     if (collect_messages_) {
       inventory_->messages.push_back(
           {"commit:" + info.id.Hex(), commit_index_, std::move(message)});
@@ -809,6 +830,7 @@ class Enumerator {
   // A tree as last visited at one path: its entries, and each blob entry's index in
   // inventory_->blobs (kNotRecorded for other entries and excluded blobs).
   struct TreeSnapshot {
+    GitOid id;
     TreeVersion version;
     std::vector<uint32_t> blob_index;
     void Clear() {
@@ -834,17 +856,15 @@ class Enumerator {
     // paths of a blob both hold.)
     const TreeSnapshot* previous = last_tree_at_.Find(prefix_hash.value());
     TreeSnapshot current = last_tree_at_.TakeSpare();
-    std::string_view raw;
-    std::shared_ptr<const void> owner;
+    TreeRead read;
     TreeLineUp lineup;
-    if (!ReadTree(tree, prefix, &raw, &owner) ||
-        !LineUp(previous != nullptr ? &previous->version : nullptr, raw, std::move(owner),
-                &current.version, &lineup)) {
-      if (!raw.empty()) Error(tree.Hex(), "malformed tree '" + prefix + "'");
+    if (!ReadTree(tree, prefix, &read) || !MakeVersion(previous, &read, &current, &lineup)) {
+      if (!read.raw.empty()) Error(tree.Hex(), "malformed tree '" + prefix + "'");
       Retire(current);
       last_tree_at_.GiveBack(std::move(current));
       return;
     }
+    current.id = tree;
     const size_t count = current.version.count();
     current.blob_index.assign(count, kNotRecorded);
     if (previous != nullptr) {
@@ -912,18 +932,24 @@ class Enumerator {
     }
   }
 
-  // Reads tree `id` (at `where`, for messages): `raw` is its bytes until the next read, or for
-  // as long as `owner` is kept when it is not null. False, with the error recorded and `raw`
+  // A tree as read: `raw` is its bytes until the next read, or for as long as `owner` is kept
+  // when it is not null; with the reader's lineup when it made one.
+  struct TreeRead {
+    std::string_view raw;
+    std::shared_ptr<const void> owner;
+    const WalkItem* item = nullptr;  // from a reader: valid until the next read
+  };
+
+  // Reads tree `id` (at `where`, for messages). False, with the error recorded and `raw`
   // empty, when it cannot be read or is not a tree.
-  bool ReadTree(const GitOid& id, const std::string& where, std::string_view* raw,
-                std::shared_ptr<const void>* owner) {
-    WalkItem read;  // without a reader
-    const WalkItem* item = &read;
+  bool ReadTree(const GitOid& id, const std::string& where, TreeRead* read) {
+    WalkItem own;  // without a reader
+    WalkItem* item = &own;
     if (reader_ == nullptr) {
-      read = ReadTreeItem(store_, id);
+      own = ReadTreeItem(store_, id);
     } else {
       if (lost_place_) return false;
-      item = &reader_->Next();  // not copied: its owner stays with the reader's batch
+      item = &reader_->Next();  // not copied
       if (item->kind != WalkItem::kTree || item->id != id) {
         LostPlace(id);
         return false;
@@ -933,9 +959,31 @@ class Enumerator {
       Error(id.Hex(), "cannot read tree '" + where + "': " + item->error);
       return false;
     }
-    *raw = item->raw;
-    *owner = item->owner;
+    read->raw = item->raw;
+    // Moved, not copied: the object's reference count is then only ever changed by the reader
+    // thread (a copy here made its cache line travel between the cores for every tree).
+    read->owner = std::move(item->owner);
+    if (reader_ != nullptr) read->item = item;
     return true;
+  }
+
+  // Makes `current` the version of the tree `read`, lined up with `previous` (may be null). The
+  // reader thread, when there is one, lined the same two versions up already: its lineup is
+  // taken when it was made against this very `previous` (by id), and then only the entries
+  // between the shared stretches are read here (AdoptLineUp), not the whole of both versions.
+  bool MakeVersion(const TreeSnapshot* previous, TreeRead* read, TreeSnapshot* current,
+                   TreeLineUp* lineup) {
+    const TreeVersion* last = previous != nullptr ? &previous->version : nullptr;
+    if (last != nullptr && read->item != nullptr && read->item->lined_up &&
+        read->item->lined_up_with == previous->id) {
+      if (AdoptLineUp(*last, read->raw, std::move(read->owner), read->item->lineup,
+                      &current->version)) {
+        *lineup = read->item->lineup;
+        return true;
+      }
+      read->owner = std::move(current->version.owner);  // back, for LineUp
+    }
+    return LineUp(last, read->raw, std::move(read->owner), &current->version, lineup);
   }
 
   // Records blob `id` at `prefix` + `name` in the current commit; returns its index, or
@@ -950,7 +998,7 @@ class Enumerator {
       origin.commit = commit_index_;
       origin.path = prefix + name;
       inventory_->blobs.push_back(std::move(origin));
-      last_commit_.push_back(commit_index_);
+      tally_.push_back({commit_index_, 1});
       paths_seen_.Insert(path_hash.With(index));
       return index;
     }
@@ -959,11 +1007,15 @@ class Enumerator {
     return index;
   }
 
-  // Blob `index` is in the current commit: counted once per commit.
+  // Blob `index` is in the current commit: counted once per commit. This runs for every blob
+  // entry of every new tree version, unchanged ones included, so the count is kept beside the
+  // last commit that counted it, in a table small enough to stay in cache (the blob's origin
+  // record, with its strings, cost a cache miss each time).
   void CountCommit(uint32_t index) {
-    if (last_commit_[index] == commit_index_) return;
-    last_commit_[index] = commit_index_;
-    ++inventory_->blobs[index].commits;
+    BlobTally& tally = tally_[index];
+    if (tally.last_commit == commit_index_) return;
+    tally.last_commit = commit_index_;
+    ++tally.commits;
   }
 
   void MarkTree(git_tree* tree, OidSet* seen) {
@@ -988,13 +1040,17 @@ class Enumerator {
   std::unique_ptr<OpenedRepository> second_;  // see DescribingRepository
   GitInventory* inventory_;
   uint32_t commit_index_ = 0;
-  OidIndex index_;                     // blob id -> index in inventory_->blobs
-  std::vector<uint32_t> last_commit_;  // per blob: last commit that counted it
-  U64Set paths_seen_;                  // (blob, path) pairs already counted, hashed
+  OidIndex index_;  // blob id -> index in inventory_->blobs
+  struct BlobTally {
+    uint32_t last_commit;  // the last commit that counted the blob
+    uint32_t commits;      // commits counted
+  };
+  std::vector<BlobTally> tally_;  // per blob, by index
+  U64Set paths_seen_;             // (blob, path) pairs already counted, hashed
   OidSet seen_trees_;
   OidSet excluded_blobs_;  // held by excluded commits
   LastAtPath<TreeSnapshot> last_tree_at_;
-  std::unordered_map<GitOid, uint32_t, OidHash> commit_index_of_;
+  OidIndex commit_index_of_;
   bool collect_messages_ = false;
   bool revisions_failed_ = false;
   WalkReader* reader_ = nullptr;  // set while a reader thread does the reads

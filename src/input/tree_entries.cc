@@ -37,11 +37,8 @@ size_t CommonSuffix(const char* a, size_t a_size, const char* b, size_t b_size, 
   return i;
 }
 
-}  // namespace
-
-bool LineUp(const TreeVersion* last, std::string_view raw, std::shared_ptr<const void> owner,
-            TreeVersion* next, TreeLineUp* lineup) {
-  if (raw.size() > UINT32_MAX) return false;  // entry starts are 32-bit: no tree is that large
+// `next` keeps `raw`: through `owner` when there is one, else as a copy.
+void KeepBytes(std::string_view raw, std::shared_ptr<const void> owner, TreeVersion* next) {
   if (owner != nullptr) {
     next->owner = std::move(owner);
     next->raw = raw;
@@ -49,6 +46,43 @@ bool LineUp(const TreeVersion* last, std::string_view raw, std::shared_ptr<const
     next->copy.assign(raw);
     next->raw = next->copy;
   }
+}
+
+}  // namespace
+
+bool AdoptLineUp(const TreeVersion& last, std::string_view raw, std::shared_ptr<const void> owner,
+                 const TreeLineUp& lineup, TreeVersion* next) {
+  const size_t count = last.count();
+  if (raw.size() > UINT32_MAX || lineup.front + lineup.back > count) return false;
+  KeepBytes(raw, std::move(owner), next);
+  const std::vector<uint32_t>& starts = last.starts;
+  const ptrdiff_t shift =
+      static_cast<ptrdiff_t>(raw.size()) - static_cast<ptrdiff_t>(last.raw.size());
+  const size_t back_at = count - lineup.back;  // the first entry of the shared back, in `last`
+  const ptrdiff_t back_starts = static_cast<ptrdiff_t>(starts[back_at]) + shift;  // in `raw`
+  if (back_starts < static_cast<ptrdiff_t>(starts[lineup.front])) return false;
+  next->starts.assign(starts.begin(), starts.begin() + lineup.front);
+  const char* data = next->raw.data();
+  size_t p = starts[lineup.front];
+  while (static_cast<ptrdiff_t>(p) < back_starts) {
+    RawTreeEntry entry;
+    const char* after = ParseEntryAt(data + p, data + raw.size(), &entry);
+    if (after == nullptr) return false;
+    next->starts.push_back(static_cast<uint32_t>(p));
+    p = static_cast<size_t>(after - data);
+  }
+  if (static_cast<ptrdiff_t>(p) != back_starts) return false;
+  for (size_t k = back_at; k < count; ++k) {
+    next->starts.push_back(static_cast<uint32_t>(static_cast<ptrdiff_t>(starts[k]) + shift));
+  }
+  next->starts.push_back(static_cast<uint32_t>(raw.size()));
+  return true;
+}
+
+bool LineUp(const TreeVersion* last, std::string_view raw, std::shared_ptr<const void> owner,
+            TreeVersion* next, TreeLineUp* lineup) {
+  if (raw.size() > UINT32_MAX) return false;  // entry starts are 32-bit: no tree is that large
+  KeepBytes(raw, std::move(owner), next);
   next->starts.clear();
   *lineup = TreeLineUp();
   const char* data = next->raw.data();

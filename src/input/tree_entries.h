@@ -169,6 +169,14 @@ struct TreeLineUp {
 bool LineUp(const TreeVersion* last, std::string_view raw, std::shared_ptr<const void> owner,
             TreeVersion* next, TreeLineUp* lineup);
 
+// Makes `next` the version of `raw`, given `lineup`: how LineUp lined the same bytes up with the
+// same `last` (on another thread, say). Only the entries between the shared front and back are
+// read; the other starts come from `last`. The result is LineUp's. False when `lineup` cannot be
+// one of these two versions (it does not fit `last`, or the entries between do not parse or do
+// not end where the shared back begins): then `next` is unusable, and LineUp is the way.
+bool AdoptLineUp(const TreeVersion& last, std::string_view raw, std::shared_ptr<const void> owner,
+                 const TreeLineUp& lineup, TreeVersion* next);
+
 }  // namespace leaksweep
 
 #endif  // LEAKSWEEP_SRC_INPUT_TREE_ENTRIES_H_

@@ -1,4 +1,4 @@
-// LineUp against a parse from scratch: random trees (names and ids holding the bytes that
+// LineUp (and AdoptLineUp, given its lineup) against a parse from scratch: random trees (names and ids holding the bytes that
 // delimit entries: spaces, NULs, digits), changed by random edits, must come out with exactly
 // the entry starts a full parse gives, and the stretches it takes over unparsed must be byte for
 // byte the last version's. Malformed versions must be refused exactly when a full parse
@@ -86,6 +86,14 @@ void CheckAgainstFullParse(const TreeVersion& last, const std::string& raw) {
   if (!accepted) return;
   CHECK(next.raw == raw);
   CHECK(next.starts == *full);
+  // Another thread given this lineup builds the very same version, and one that cannot be
+  // these versions' is refused.
+  TreeVersion adopted;
+  REQUIRE(AdoptLineUp(last, raw, nullptr, lineup, &adopted));
+  CHECK(adopted.raw == raw);
+  CHECK(adopted.starts == next.starts);
+  TreeLineUp too_long{lineup.front + 1, last.count() - lineup.front};
+  CHECK_FALSE(AdoptLineUp(last, raw, nullptr, too_long, &adopted));
   REQUIRE(lineup.front + lineup.back <= std::min(last.count(), next.count()));
   for (size_t i = 0; i < lineup.front; ++i) {  // the same bytes at the same place
     CHECK(next.starts[i] == last.starts[i]);
