@@ -2,7 +2,9 @@
 //
 // Objects (any shared pointer type) by a 64-bit key, under a byte budget. Eviction is CLOCK, a
 // close match of least-recently-used: a hit only marks its entry, and a hand sweeping the
-// entries clears the marks it passes and evicts the first entry it finds unmarked. Entries and
+// entries clears the marks it passes and evicts the first entry it finds unmarked. A new entry
+// starts marked, so it outlives the hand's next pass (started unmarked, the history walk applied
+// 5% more deltas than with an exact LRU; started marked, 1% fewer). Entries and
 // their index are flat arrays: a history walk caches an object per tree it reads, and the list
 // and map nodes of an exact LRU, allocated and freed for each, were a tenth of its reading
 // thread's time.
@@ -52,7 +54,7 @@ class ObjectCache {
       entry = static_cast<uint32_t>(entries_.size());
       entries_.emplace_back();
     }
-    entries_[entry] = Entry{key, std::move(object), cost, false, true};
+    entries_[entry] = Entry{key, std::move(object), cost, true, true};
     index_[SlotOf(key)] = entry;
     ++live_;
     bytes_ += cost;
@@ -69,7 +71,7 @@ class ObjectCache {
     uint64_t key = kNoKey;
     Ptr object;
     uint64_t cost = 0;
-    bool marked = false;  // used since the hand last passed
+    bool marked = false;  // inserted or used since the hand last passed
     bool used = false;
   };
 

@@ -66,15 +66,33 @@ TEST_CASE("object cache: what it holds stays findable through evictions and reha
   }
 }
 
-TEST_CASE("object cache: an object used between inserts survives; one over budget is not kept") {
+TEST_CASE("object cache: a used object gets a second chance; one over budget is not kept") {
   Cache cache(4 * (100 + Cache::kEntryOverhead));  // room for four objects of 100 bytes
-  cache.Insert(1, std::make_shared<Object>(Object{1, 100}), 100);
-  for (uint64_t key = 2; key < 200; ++key) {
+  auto insert = [&](uint64_t key) {
     cache.Insert(key, std::make_shared<Object>(Object{key, 100}), 100);
-    REQUIRE(cache.Find(1) != nullptr);
-    CHECK(cache.size() <= 4);
+  };
+  for (uint64_t key = 1; key <= 5; ++key) insert(key);
+  // New entries start marked: the fifth insert's sweep unmarked all four, then took the first.
+  CHECK(cache.Find(1) == nullptr);
+  REQUIRE(cache.Find(3) != nullptr);  // marked again
+  insert(6);                          // takes 2, the next unmarked
+  insert(7);                          // passes 3 (unmarking it) and takes 4
+  CHECK(cache.Find(2) == nullptr);
+  CHECK(cache.Find(4) == nullptr);
+  CHECK(cache.Find(3) != nullptr);
+  CHECK(cache.size() == 4);
+
+  // A new entry outlives the hand's next pass, as a used one does.
+  Cache three(3 * (100 + Cache::kEntryOverhead));
+  for (uint64_t key = 1; key <= 4; ++key) {  // the fourth sweeps all three, takes 1
+    three.Insert(key, std::make_shared<Object>(Object{key, 100}), 100);
   }
-  CHECK(cache.Find(2) == nullptr);  // long evicted
+  REQUIRE(three.Find(2) != nullptr);
+  three.Insert(5, std::make_shared<Object>(Object{5, 100}), 100);  // passes 2, takes 3
+  three.Insert(6, std::make_shared<Object>(Object{6, 100}), 100);  // passes 4, takes 2
+  CHECK(three.Find(4) != nullptr);  // kept by the mark it was inserted with
+  CHECK(three.Find(2) == nullptr);
+  CHECK(three.Find(3) == nullptr);
 
   Cache small(1000);
   small.Insert(5, std::make_shared<Object>(Object{5, 1001}), 1001);
