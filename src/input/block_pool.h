@@ -63,15 +63,19 @@ class BlockPool {
     return bytes > kMaxPooledBytes ? bytes : ClassBytes(ClassOf(bytes));
   }
 
-  // Gives back a block Take(`bytes`) returned.
-  void Give(void* block, size_t bytes) {
+  // Gives back a block Take(`bytes`) returned. Never throws: it runs as objects are destroyed.
+  void Give(void* block, size_t bytes) noexcept {
     if (bytes <= kMaxPooledBytes) {
       const size_t size_class = ClassOf(bytes);
       std::lock_guard<std::mutex> lock(mutex_);
       if (kept_bytes_ + ClassBytes(size_class) <= max_kept_bytes_) {
-        free_[size_class].push_back(block);  // may throw: then freed below instead
-        kept_bytes_ += ClassBytes(size_class);
-        return;
+        try {
+          free_[size_class].push_back(block);
+          kept_bytes_ += ClassBytes(size_class);
+          return;
+        } catch (const std::bad_alloc&) {
+          // No room to keep it: freed below instead.
+        }
       }
     }
     ::operator delete(block);
