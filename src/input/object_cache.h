@@ -41,7 +41,7 @@ class ObjectCache {
   // larger than the whole budget is not kept. The new entry is never evicted at once, so an
   // object a little under the budget is kept alone.
   void Insert(uint64_t key, Ptr object, uint64_t size) {
-    if (key == kNoKey || size > budget_) return;
+    if (key == kNoKey || object == nullptr || size > budget_) return;
     if (live_ != 0 && index_[SlotOf(key)] != kFree) return;
     const uint64_t cost = size + kEntryOverhead;
     while (bytes_ + cost > budget_ && live_ != 0) EvictOne();
@@ -54,7 +54,7 @@ class ObjectCache {
       entry = static_cast<uint32_t>(entries_.size());
       entries_.emplace_back();
     }
-    entries_[entry] = Entry{key, std::move(object), cost, true, true};
+    entries_[entry] = Entry{key, std::move(object), cost, true};
     index_[SlotOf(key)] = entry;
     ++live_;
     bytes_ += cost;
@@ -69,10 +69,9 @@ class ObjectCache {
   static constexpr uint32_t kFree = UINT32_MAX;
   struct Entry {
     uint64_t key = kNoKey;
-    Ptr object;
+    Ptr object;  // null in an unused entry
     uint64_t cost = 0;
     bool marked = false;  // inserted or used since the hand last passed
-    bool used = false;
   };
 
   // Keys are pack offsets, far from random in their low bits: multiplied, high bits taken.
@@ -93,7 +92,7 @@ class ObjectCache {
       if (hand_ >= entries_.size()) hand_ = 0;
       const uint32_t at = static_cast<uint32_t>(hand_++);
       Entry& entry = entries_[at];
-      if (!entry.used) continue;
+      if (entry.object == nullptr) continue;  // unused
       if (entry.marked) {
         entry.marked = false;
         continue;
@@ -130,7 +129,7 @@ class ObjectCache {
   void Rehash(size_t size) {
     index_.assign(size, kFree);
     for (uint32_t entry = 0; entry < entries_.size(); ++entry) {
-      if (entries_[entry].used) index_[SlotOf(entries_[entry].key)] = entry;
+      if (entries_[entry].object != nullptr) index_[SlotOf(entries_[entry].key)] = entry;
     }
   }
 

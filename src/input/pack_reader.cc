@@ -535,6 +535,8 @@ uint64_t CacheKey(const Location& at) {
   if (at.pack >= (1u << 15) || at.offset >= (uint64_t{1} << 48)) return kNoObjectKey;
   return uint64_t{at.pack} << 48 | at.offset;
 }
+static_assert(kNoObjectKey == ObjectCache<ObjectPtr>::kNoKey,
+              "a key that fits none is never cached");
 
 // The contents of an alternates file; empty when there is none or it is not a regular file
 // (never opened then), and at most 1 MiB of it.
