@@ -212,10 +212,13 @@ ScanSummary ScanCheckout(const CheckoutScanOptions& options, std::shared_ptr<con
   for (bool done = false; !done;) {
     std::optional<TextResult> result = collector.Next(std::chrono::milliseconds(200), &done);
     if (result) {
+      bool added = false;
       Absorb(*result, summary, [&](Finding&& finding) {
         writer.AddFinding(finding);
         ++summary.stats.findings;
+        added = true;
       });
+      if (added) writer.Flush();  // each file's findings, as soon as they are known
     }
     auto now = std::chrono::steady_clock::now();
     if (options.progress && now - last_progress > std::chrono::milliseconds(250)) {

@@ -74,6 +74,8 @@ class HumanWriter : public ReportWriter {
     ++total_;
   }
 
+  void Flush() override { out_.flush(); }
+
   void Finish(const ScanSummary& summary) override {
     if (total_ > 0) out_ << '\n';
     WriteTotals();

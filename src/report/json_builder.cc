@@ -1,8 +1,27 @@
 #include "json_builder.h"
 
+#include <cassert>
+
 #include "json_escape.h"
 
 namespace leaksweep::report_internal {
+
+JsonBuilder JsonBuilder::ArrayElements(Style style, size_t depth) {
+  JsonBuilder elements(style);
+  // As if inside `depth` open containers, the innermost (the array) still empty: the first
+  // element then gets no comma, and every element the indentation of its depth.
+  elements.level_is_empty_.assign(depth, false);
+  if (depth > 0) elements.level_is_empty_.back() = true;
+  return elements;
+}
+
+JsonBuilder& JsonBuilder::Elements(const JsonBuilder& elements) {
+  assert(!after_key_ && !level_is_empty_.empty() && level_is_empty_.back());
+  assert(elements.style_ == style_ && elements.level_is_empty_.size() == level_is_empty_.size());
+  out_ += elements.out_;
+  level_is_empty_.back() = elements.level_is_empty_.back();
+  return *this;
+}
 
 JsonBuilder& JsonBuilder::Key(std::string_view key) {
   BeforeElement();

@@ -19,6 +19,11 @@ class JsonBuilder {
 
   explicit JsonBuilder(Style style) : style_(style) {}
 
+  // A builder for the elements of an array that is written later, at nesting depth `depth`
+  // (the top-level value's members are at depth 1): a long array is rendered as its elements
+  // arrive, and spliced into its document with Elements() once the document is written.
+  static JsonBuilder ArrayElements(Style style, size_t depth);
+
   JsonBuilder& BeginObject() { return Open('{'); }
   JsonBuilder& EndObject() { return Close('}'); }
   JsonBuilder& BeginArray() { return Open('['); }
@@ -30,6 +35,9 @@ class JsonBuilder {
   JsonBuilder& String(std::string_view value);
   JsonBuilder& Uint(uint64_t value);
   JsonBuilder& Bool(bool value);
+  // Splices the elements rendered by an ArrayElements() builder of the same style and depth
+  // into the array open now, which must still be empty.
+  JsonBuilder& Elements(const JsonBuilder& elements);
 
   // The text written so far; complete once every container is closed.
   const std::string& str() const { return out_; }

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -120,6 +121,78 @@ TEST_CASE("json: hostile bytes in paths, snippets and messages still give valid 
         "tab\there \xc3\x83( nul\0 \xc3\xad\xc2\xa0\xc2\x80 caf\xc3\xa9"s);
   CHECK(doc["errors"][0]["path"] == "bad\xc3\x80\xc2\xaf");
   CHECK(doc["errors"][0]["message"] == "message with \"quotes\" and \x01");
+}
+
+TEST_CASE("json: git provenance and other locations keep the document's layout") {
+  std::vector<Finding> findings = SampleFindings();
+  for (size_t i = 0; i < 2; ++i) {
+    GitProvenance git;
+    git.blob = std::string(40, 'b');
+    git.commit = std::string(40, static_cast<char>('1' + i));
+    git.author_name = "Ada \"Quoted\" Lovelace";
+    git.author_email = "ada@example.invalid";
+    git.date = "2020-01-02T03:04:05+00:00";
+    git.summary = "Add config";
+    git.in_head = i == 0;
+    git.paths = 2;
+    git.commits = 3;
+    findings[i].git = git;
+    for (uint32_t k = 0; k < i + 2; ++k) {
+      findings[i].other_locations.push_back(
+          {"old/path" + std::to_string(k), {k + 1, 2}, std::string(40, 'c'), git.blob, k == 0});
+    }
+  }
+  const std::string text = Render(ReportFormat::kJson, findings, SampleSummary());
+  auto ordered = nlohmann::ordered_json::parse(text);
+  CHECK(ordered.dump(2) + "\n" == text);  // nested arrays indented like the rest
+  json doc = json::parse(text);
+  REQUIRE(doc["findings"].size() == findings.size());
+  CHECK(doc["findings"][0]["author"] == "Ada \"Quoted\" Lovelace");
+  CHECK(doc["findings"][1]["commit"] == std::string(40, '2'));
+  CHECK(doc["findings"][1]["other_locations"].size() == 3);
+  CHECK(doc["findings"][1]["other_locations"][2]["line"] == 3);
+  CHECK(!doc["findings"][2].contains("other_locations"));
+}
+
+// A stream buffer that holds what is written until the stream is flushed, and keeps what was
+// passed on by then.
+class HoldingBuffer : public std::streambuf {
+ public:
+  HoldingBuffer() { setp(held_, held_ + sizeof(held_)); }
+  const std::string& passed_on() const { return passed_on_; }
+
+ protected:
+  int sync() override {
+    passed_on_.append(pbase(), pptr());
+    setp(held_, held_ + sizeof(held_));
+    return 0;
+  }
+  int_type overflow(int_type c) override {
+    sync();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) sputc(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+
+ private:
+  char held_[1 << 16];
+  std::string passed_on_;
+};
+
+TEST_CASE("jsonl: findings are passed on at each Flush, not a write per finding") {
+  const std::vector<Finding> findings = SampleFindings();
+  REQUIRE(findings.size() >= 3);
+  HoldingBuffer buffer;
+  std::ostream out(&buffer);
+  std::unique_ptr<ReportWriter> writer = MakeReportWriter(ReportFormat::kJsonl, out, {});
+  writer->AddFinding(findings[0]);
+  writer->AddFinding(findings[1]);
+  CHECK(buffer.passed_on().empty());
+  writer->Flush();
+  CHECK(Lines(buffer.passed_on()).size() == 2);
+  writer->AddFinding(findings[2]);
+  CHECK(Lines(buffer.passed_on()).size() == 2);
+  writer->Finish(SampleSummary());
+  CHECK(Lines(buffer.passed_on()).size() == 3);
 }
 
 TEST_CASE("jsonl: one compact finding per line, streamed") {

@@ -92,6 +92,7 @@ class SeverityTracker : public ReportWriter {
  public:
   explicit SeverityTracker(ReportWriter& inner) : inner_(inner) {}
   void AddFinding(const Finding& finding) override;
+  void Flush() override { inner_.Flush(); }
   void Finish(const ScanSummary& summary) override { inner_.Finish(summary); }
   bool AnyAtOrAbove(Severity threshold) const;
 

@@ -1,7 +1,8 @@
 // Report writers: sinks of findings in every output format.
 //
 // The pipeline calls AddFinding() for each finding in report order (files in walk order, then
-// by position) and Finish() once with the scan's summary. Writers never print a raw value or
+// by position), Flush() whenever what it added so far should be seen (after each file of a
+// checkout scan), and Finish() once with the scan's summary. Writers never print a raw value or
 // raw snippet unless ReportOptions::show_secrets is set; they escape whatever bytes a path or
 // snippet holds so that JSON stays valid and a terminal cannot be driven by escape sequences.
 // Output depends only on what is passed in (no clock), so reports are byte-identical for the
@@ -31,6 +32,9 @@ class ReportWriter {
  public:
   virtual ~ReportWriter() = default;
   virtual void AddFinding(const Finding& finding) = 0;
+  // Streaming formats pass on what was added so far, so that a consumer can follow a long scan
+  // (a flush per finding would cost a write each: 136,000 of them for curl's history).
+  virtual void Flush() {}
   virtual void Finish(const ScanSummary& summary) = 0;
 };
 
