@@ -152,7 +152,9 @@ Verdict CheckEmail(std::string_view text) {
   }
   // RFC 2606 / 6761 reserved names: used in documentation, never a real mailbox.
   for (std::string_view reserved : {"example.com", "example.net", "example.org", "example.edu"}) {
-    if (domain == reserved || EndsWith(domain, "." + std::string(reserved))) {
+    // The name itself or a subdomain of it (a longer name ending in ".<reserved>").
+    if (domain == reserved ||
+        (EndsWith(domain, reserved) && domain[domain.size() - reserved.size() - 1] == '.')) {
       return Verdict::kReject;
     }
   }

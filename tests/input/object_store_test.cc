@@ -67,9 +67,11 @@ void CommitFiles(const fs::path& repo, int commits, int gc_after) {
   fs::create_directories(repo);
   Git(repo, {"init", "-q", "-b", "main"});
   for (int i = 0; i < commits; ++i) {
-    WriteBinaryFile(repo / ("f" + std::to_string(i)), "content " + std::to_string(i) + "\n");
+    // Appended, not "f" + std::to_string(i): GCC 12 warns falsely (-Wrestrict) on that.
+    const std::string n = std::to_string(i);
+    WriteBinaryFile(repo / std::string("f").append(n), std::string("content ").append(n) + "\n");
     Git(repo, {"add", "-A"});
-    Git(repo, {"commit", "-q", "-m", "c" + std::to_string(i)});
+    Git(repo, {"commit", "-q", "-m", std::string("c").append(n)});
     if (i == gc_after) Git(repo, {"gc", "-q"});
   }
 }

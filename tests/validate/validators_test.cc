@@ -145,7 +145,7 @@ TEST_CASE("public IP addresses") {
   CHECK(CheckPublicIpv4("8.8.8.8") == Verdict::kReject);  // a public resolver, not a person
   CHECK(CheckPublicIpv4("3.3.3.3") == Verdict::kTestValue);
   CHECK(CheckPublicIpv4("2.3.4.5") == Verdict::kTestValue);
-  CHECK(CheckPublicIpv4("7.18.1.5") == Verdict::kReject);  // a section number
+  CHECK(CheckPublicIpv4("7.18.1.5") == Verdict::kReject);    // a section number
   CHECK(CheckPublicIpv4("192.0.2.10") == Verdict::kReject);  // documentation ranges
   CHECK(CheckPublicIpv4("203.0.113.7") == Verdict::kReject);
   CHECK(CheckPublicIpv4("1.2.3") == Verdict::kReject);
@@ -161,6 +161,8 @@ TEST_CASE("public IP addresses") {
 
 TEST_CASE("personal email addresses") {
   CHECK(CheckEmail("jane.roe@corp-mail.net") == Verdict::kAccept);
+  // A reserved name only as the whole domain or its parent, not as the end of another name.
+  CHECK(CheckEmail("jane.roe@myexample.com") == Verdict::kAccept);
   for (const char* not_personal :
        {"noreply@corp.com", "no-reply@corp.com", "12345+jane@users.noreply.github.com",
         "jane@example.com", "jane@mail.example.org", "jane@host.test", "logo@2x.png",
