@@ -4,9 +4,11 @@
 
 #include <fstream>
 #include <random>
+#include <tuple>
 
 #include "leaksweep/match/engine.h"
 #include "leaksweep/rules/loader.h"
+#include "match/compiled.h"
 #include "shipped_engine.h"
 #include "test_util.h"
 
@@ -232,9 +234,9 @@ TEST_CASE("the compiled database is cached, and a tampered cache is rebuilt") {
 
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(cache.path())) {
-    files.push_back(entry.path());
     CHECK((entry.status().permissions() & std::filesystem::perms::group_all) ==
           std::filesystem::perms::none);
+    if (entry.path().extension() == ".db") files.push_back(entry.path());
   }
   REQUIRE(files.size() == 1);
   {
@@ -248,6 +250,55 @@ TEST_CASE("the compiled database is cached, and a tampered cache is rebuilt") {
   CHECK(Values(scanner, "tk_a1b2c3d4").size() == 1);
   std::filesystem::resize_file(files[0], 20);  // truncated
   CHECK_FALSE(MakeEngine(rules, cache.path())->loaded_from_cache());
+}
+
+TEST_CASE("the patterns' widths are cached: the same stage one, and a bad file is measured anew") {
+  auto rules = LoadRules({testing::SignaturesDir()});
+  REQUIRE(rules.ok());
+  auto build = [&](const std::filesystem::path& cache) {
+    auto engine = Engine::Build(rules.value(), {cache});
+    REQUIRE_MESSAGE(engine.ok(), engine.status().message());
+    return engine.value();
+  };
+  auto stage_one = [](const Engine& engine) {
+    const Engine::Compiled& compiled = engine.compiled();
+    return std::tuple(compiled.stage_one, compiled.reach, compiled.window, compiled.narrow_width,
+                      compiled.line_feeds);
+  };
+  const auto uncached = stage_one(*build({}));
+  TempDir cache;
+  CHECK_FALSE(build(cache.path())->loaded_from_cache());
+  std::filesystem::path widths_file;
+  for (const auto& entry : std::filesystem::directory_iterator(cache.path())) {
+    if (entry.path().filename().string().rfind("widths-", 0) == 0) widths_file = entry.path();
+  }
+  REQUIRE_FALSE(widths_file.empty());
+  CHECK((std::filesystem::status(widths_file).permissions() & std::filesystem::perms::group_all) ==
+        std::filesystem::perms::none);
+  auto cached = build(cache.path());
+  CHECK(cached->loaded_from_cache());
+  CHECK(stage_one(*cached) == uncached);
+
+  // A flipped byte fails the digest; a missing file is measured again. Either way the stage
+  // one is the same, and the file is written anew.
+  {
+    std::fstream file(widths_file, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(60);
+    file.put('\x01');
+  }
+  auto remeasured = build(cache.path());
+  CHECK_FALSE(remeasured->loaded_from_cache());
+  CHECK(stage_one(*remeasured) == uncached);
+  CHECK(build(cache.path())->loaded_from_cache());
+  std::filesystem::remove(widths_file);
+  CHECK_FALSE(build(cache.path())->loaded_from_cache());
+  CHECK(build(cache.path())->loaded_from_cache());
+
+  // Another rule set replaces the file's contents: it holds the last rule set's patterns only.
+  CHECK_FALSE(
+      MakeEngine(RuleYaml("tok", R"(\b(tk_[a-z0-9]{8})\b)"), cache.path())->loaded_from_cache());
+  CHECK(std::filesystem::file_size(widths_file) < 1000);
+  CHECK_FALSE(build(cache.path())->loaded_from_cache());
 }
 
 TEST_CASE("a pattern that backtracks catastrophically is reported, not a hang") {

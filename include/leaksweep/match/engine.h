@@ -28,7 +28,8 @@
 namespace leaksweep {
 
 struct EngineOptions {
-  // Where compiled databases are cached (created 0700, files 0600). Empty: no cache.
+  // Where compiled databases and Hyperscan's analysis of the patterns are cached (created
+  // 0700, files 0600). Empty: no cache.
   std::filesystem::path cache_dir;
 };
 
@@ -54,6 +55,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   const RuleSet& rules() const { return rules_; }
+  // Everything Build() computes from the rules alone came from the cache: nothing was
+  // compiled by Hyperscan or analysed by it.
   bool loaded_from_cache() const { return loaded_from_cache_; }
 
   // Opaque handles used by Scanner.
