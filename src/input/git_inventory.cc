@@ -380,6 +380,10 @@ class WalkReader {
     return batch_.items[taken_++];
   }
 
+  // Whether libgit2's commit walk has read and sorted every commit (it does so before it hands
+  // out the first).
+  bool commits_sorted() const { return commits_sorted_.load(); }
+
   // Lets go of `object` (one the walk kept from an item) on the reader's thread, with the batch
   // being taken, when it is given back.
   void Release(std::shared_ptr<const void> object) { batch_.released.push_back(std::move(object)); }
@@ -435,6 +439,7 @@ class WalkReader {
     git_oid oid;
     while (!cancelled()) {
       int rc = git_revwalk_next(&oid, walk_.get());
+      if (!commits_sorted_.exchange(true)) store_->ServeFromShelf(false);  // see ReadCommitsAhead
       if (rc == GIT_ITEROVER) break;
       if (rc != 0) {
         WalkItem stop;
@@ -548,6 +553,7 @@ class WalkReader {
   std::vector<Batch> spare_;  // batches the walk is done with, to be filled again
   size_t queued_bytes_ = 0;
   bool cancelled_ = false;
+  std::atomic<bool> commits_sorted_{false};
   std::thread thread_;  // last: starts once everything above is set up
 };
 
@@ -777,8 +783,12 @@ class Enumerator {
     WalkReader reader(repo_, store_, std::move(walk), seen_trees_, collect_messages_);
     reader_ = &reader;
     // The reader first sorts every commit before it hands over any: time to plan the blob
-    // read order (the part that does not depend on which blobs), with packs of its own.
-    if (planner_ != nullptr) read_plan_ = planner_->PlanReads();
+    // read order (the part that does not depend on which blobs), with packs of its own, and
+    // then to read commits from the other end.
+    if (planner_ != nullptr) {
+      read_plan_ = planner_->PlanReads();
+      ReadCommitsAhead(reader);
+    }
     while (!lost_place_ && !Stopped(options)) {
       WalkItem& item = reader.Next();
       if (item.kind == WalkItem::kStop) {
@@ -792,6 +802,30 @@ class Enumerator {
       AcceptCommit(std::move(item), options);
     }
     reader_ = nullptr;
+  }
+
+  // While libgit2's commit walk reads every commit (on the reader's thread), newest first,
+  // reads commits in pack order from the planner's store onto the walk store's shelf, where the
+  // commit walk finds them (and the reader later takes them). A pack lists commits in about the
+  // order the commit walk reads them, so this soon runs ahead of it, skipping what it has read:
+  // the commit walk then mostly takes commits instead of inflating them. Sorting curl's 39,573
+  // commits took 0.26-0.39 s instead of 0.37-0.55 s (3 alternating runs), a synthetic history's
+  // 20,000 0.11-0.13 s instead of 0.18-0.20 s. Reading them from the oldest instead (the two
+  // meeting in the middle) did no better; on curl, whose pack ends with 40,000 commits no ref
+  // reaches, it did nothing. A commit the walk never takes stays on the shelf unused.
+  void ReadCommitsAhead(const WalkReader& reader) {
+    // The store serves from the shelf until the commit walk is done: the reader turns that off
+    // then, or this does if the walk ended before it began.
+    store_->ServeFromShelf(true);
+    const std::vector<GitOid>& commits = PackReader::Commits(*read_plan_);
+    for (size_t i = 0; i < commits.size() && !reader.commits_sorted(); ++i) {
+      if (store_->IsShelved(commits[i])) continue;  // the commit walk got there first
+      Result<std::optional<PackObject>> read = planner_->Read(commits[i]);
+      if (read.ok() && read->has_value() && read->value().type == GitObjectType::kCommit) {
+        store_->ShelveRead(commits[i], read->value().data);
+      }
+    }
+    if (reader.commits_sorted()) store_->ServeFromShelf(false);
   }
 
   static bool Stopped(const GitEnumerateOptions& options) {

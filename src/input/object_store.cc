@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <string_view>
 
 #include "flat_set.h"
 
@@ -216,12 +218,14 @@ Status OpenLoose(const GitOid& id, const std::string& path, LooseFile* file,
 
 }  // namespace
 
-// Commits by id. The index is never erased from: a taken commit leaves its slot empty.
+// Commits by id. The index is never erased from: a taken commit leaves its slot empty. Locked:
+// a thread reading ahead puts commits on it while libgit2's commit walk reads (ShelveRead).
 class ObjectStore::Shelf {
  public:
   explicit Shelf(size_t budget) : budget_(budget) {}
 
   void Put(const GitOid& id, const PackObject& object) {
+    std::lock_guard lock(mutex_);
     size_t cost = object.data.size() + kEntryOverhead;
     if (object.owner == nullptr || cost > budget_ - spent_) return;
     auto [slot, inserted] = index_.TryEmplace(id, static_cast<uint32_t>(kept_.size()));
@@ -232,13 +236,29 @@ class ObjectStore::Shelf {
   }
 
   std::optional<PackObject> Take(const GitOid& id) {
+    std::lock_guard lock(mutex_);
     const uint32_t* slot = index_.Get(id);
     if (slot == nullptr || kept_[*slot].owner == nullptr) return std::nullopt;
     return std::optional<PackObject>(std::move(kept_[*slot]));
   }
 
+  // Commit `id`, left on the shelf.
+  std::optional<PackObject> Peek(const GitOid& id) {
+    std::lock_guard lock(mutex_);
+    const uint32_t* slot = index_.Get(id);
+    if (slot == nullptr || kept_[*slot].owner == nullptr) return std::nullopt;
+    return kept_[*slot];
+  }
+
+  // Whether commit `id` was ever put on the shelf (taken since, or not).
+  bool Contains(const GitOid& id) {
+    std::lock_guard lock(mutex_);
+    return index_.Get(id) != nullptr;
+  }
+
  private:
   static constexpr size_t kEntryOverhead = 64;  // the entry, its index slot, the object's header
+  std::mutex mutex_;
   size_t budget_;
   size_t spent_ = 0;
   OidIndex index_;
@@ -293,6 +313,11 @@ Result<std::optional<PackObject>> ObjectStore::ReadLoose(const GitOid& id, uint6
 }
 
 Result<std::optional<PackObject>> ObjectStore::Read(const GitOid& id, uint64_t size_limit) {
+  if (serve_from_shelf_.load(std::memory_order_relaxed)) {
+    if (std::optional<PackObject> kept = shelf_->Peek(id); kept && kept->size <= size_limit) {
+      return kept;
+    }
+  }
   Result<std::optional<PackObject>> packed = packs_->Read(id, size_limit);
   if (!packed.ok() || packed->has_value()) {
     if (shelf_ != nullptr && packed.ok() && packed->value().type == GitObjectType::kCommit &&
@@ -309,6 +334,23 @@ void ObjectStore::ShelveCommits(size_t budget) { shelf_ = std::make_unique<Shelf
 std::optional<PackObject> ObjectStore::TakeShelved(const GitOid& id) {
   return shelf_ != nullptr ? shelf_->Take(id) : std::nullopt;
 }
+
+void ObjectStore::ShelveRead(const GitOid& id, std::string_view bytes) {
+  if (shelf_ == nullptr || shelf_->Contains(id)) return;
+  // A copy of its own: the other store's object comes from that store's block pool, which only
+  // its own thread may give blocks back to.
+  auto copy = std::make_shared<const std::string>(bytes);
+  PackObject object;
+  object.type = GitObjectType::kCommit;
+  object.data = *copy;
+  object.size = copy->size();
+  object.owner = std::move(copy);
+  shelf_->Put(id, object);
+}
+
+bool ObjectStore::IsShelved(const GitOid& id) { return shelf_ != nullptr && shelf_->Contains(id); }
+
+void ObjectStore::ServeFromShelf(bool serve) { serve_from_shelf_ = serve && shelf_ != nullptr; }
 
 Result<std::optional<PackObjectHeader>> ObjectStore::LooseHeader(const GitOid& id) const {
   std::optional<std::string> path = FindLoose(id);

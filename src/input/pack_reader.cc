@@ -661,6 +661,7 @@ struct PackReader::ReadPlan {
   std::vector<uint64_t> first;     // node number of each pack's first entry, then the total
   std::vector<uint32_t> rank;      // per node: its place in read order (UINT32_MAX: none)
   std::vector<uint32_t> family;    // per node: the rank of its delta family's root
+  std::vector<GitOid> commits;     // see PackReader::Commits
 };
 
 struct PackReader::Impl {
@@ -969,6 +970,11 @@ struct PackReader::Impl {
       for (const auto& [offset, pos] : by_offset[p]) {
         Entry entry;
         if (ParseEntry(*packs[p], offset, &entry) != nullptr) continue;
+        if (entry.type == kTypeCommit) {
+          GitOid id;
+          std::memcpy(id.bytes.data(), packs[p]->IdAt(pos), kHashSize);
+          plan->commits.push_back(id);
+        }
         Location base{p, entry.base_offset};
         if (entry.type == kTypeRefDelta) {
           GitOid base_id;
@@ -1223,6 +1229,8 @@ Result<std::optional<PackObjectHeader>> PackReader::Header(const GitOid& id) {
 }
 
 std::shared_ptr<const PackReader::ReadPlan> PackReader::PlanReads() { return impl_->PlanReads(); }
+
+const std::vector<GitOid>& PackReader::Commits(const ReadPlan& plan) { return plan.commits; }
 
 std::vector<uint32_t> PackReader::ReadOrder(const std::vector<GitOid>& ids,
                                             std::vector<uint32_t>* family_starts,

@@ -379,4 +379,53 @@ TEST_CASE("shelved commits: each commit read is kept by id until taken, within t
   CHECK_FALSE(small->TakeShelved(commits[5]).has_value());
 }
 
+TEST_CASE("commits read ahead elsewhere are served from the shelf while asked, and listed") {
+  TempDir dir;
+  fs::path repo = dir.path() / "repo";
+  CommitFiles(repo, 6, 5);  // all six packed
+  const fs::path objects = repo / ".git" / "objects";
+  std::vector<GitOid> commits;
+  std::istringstream listed(Git(repo, {"rev-list", "main"}));
+  for (std::string hex; std::getline(listed, hex);) commits.push_back(OidFromHex(hex));
+  REQUIRE(commits.size() == 6);
+
+  // The plan lists exactly the packed commits, newest first as git packs them.
+  std::unique_ptr<ObjectStore> ahead = OpenStore(objects);
+  std::shared_ptr<const PackReader::ReadPlan> plan = ahead->PlanReads();
+  CHECK(PackReader::Commits(*plan) == commits);
+
+  std::unique_ptr<ObjectStore> store = OpenStore(objects);
+  store->ShelveCommits(size_t{1} << 20);
+  Result<std::optional<PackObject>> first = ahead->Read(commits[0]);
+  REQUIRE(first.ok());
+  REQUIRE(first->has_value());
+  const std::string bytes(first.value()->data);
+  CHECK_FALSE(store->IsShelved(commits[0]));
+  store->ShelveRead(commits[0], bytes);
+  CHECK(store->IsShelved(commits[0]));
+
+  // Served: the shelf's copy, not a pack read (which would carry the entry's key).
+  store->ServeFromShelf(true);
+  Result<std::optional<PackObject>> served = store->Read(commits[0]);
+  REQUIRE(served.ok());
+  REQUIRE(served->has_value());
+  CHECK(served.value()->key == kNoObjectKey);
+  CHECK(served.value()->type == GitObjectType::kCommit);
+  CHECK(std::string(served.value()->data) == bytes);
+  Result<std::optional<PackObject>> over = store->Read(commits[0], bytes.size() - 1);
+  REQUIRE(over.ok());
+  CHECK(over.value()->over_limit);  // a size limit still applies
+  store->ServeFromShelf(false);
+  Result<std::optional<PackObject>> packed = store->Read(commits[0]);
+  REQUIRE(packed.ok());
+  CHECK(packed.value()->key != kNoObjectKey);
+  CHECK(std::string(packed.value()->data) == bytes);
+
+  // Taken once, like a commit the store read itself; shelved again, it is not replaced.
+  std::optional<PackObject> taken = store->TakeShelved(commits[0]);
+  REQUIRE(taken.has_value());
+  CHECK(std::string(taken->data) == bytes);
+  CHECK_FALSE(store->TakeShelved(commits[0]).has_value());
+}
+
 }  // namespace leaksweep

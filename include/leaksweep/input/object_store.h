@@ -13,10 +13,12 @@
 // expands at most about 1032 times), and the inflated contents must be exactly that long.
 // Anything else is an error naming the object; object contents never appear in messages.
 //
-// Not thread-safe: one store per thread (each worker's repository handle has its own).
+// Not thread-safe: one store per thread (each worker's repository handle has its own). Only
+// the shelf's own calls (ShelveRead, IsShelved) may come from another thread meanwhile.
 #ifndef LEAKSWEEP_INPUT_OBJECT_STORE_H_
 #define LEAKSWEEP_INPUT_OBJECT_STORE_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -53,6 +55,14 @@ class ObjectStore {
   // Commit `id` from the shelf (its bytes kept alive by `owner`), now off it; nullopt when it is
   // not there.
   std::optional<PackObject> TakeShelved(const GitOid& id);
+  // Commits read ahead by another thread, from another store: ShelveRead (thread-safe) puts a
+  // copy of `bytes` on the shelf, if there is room and it is not there yet; while
+  // ServeFromShelf(true) is in force, Read() gives what is on the shelf without reading it
+  // again. This lets a second thread read the oldest commits while libgit2's commit walk reads
+  // from the newest, until they meet.
+  void ShelveRead(const GitOid& id, std::string_view bytes);
+  bool IsShelved(const GitOid& id);
+  void ServeFromShelf(bool serve);
   // Type and size, reading as little as it can (a loose object's header; a pack entry's).
   Result<std::optional<PackObjectHeader>> Header(const GitOid& id);
   // The size alone: cheaper than Header() for a packed delta (no chain is followed).
@@ -82,7 +92,8 @@ class ObjectStore {
 
   std::unique_ptr<PackReader> packs_;
   std::unique_ptr<Shelf> shelf_;  // null unless ShelveCommits was called
-  std::string loose_;             // the contents of the last loose object read
+  std::atomic<bool> serve_from_shelf_{false};
+  std::string loose_;  // the contents of the last loose object read
 };
 
 }  // namespace leaksweep

@@ -128,6 +128,9 @@ class PackReader {
   // (nothing inflated; about 0.3 s for a pack of 500,000 objects) into the delta forest, ranked.
   // Any reader of the same packs can use it, so it can be made while another thread reads.
   std::shared_ptr<const ReadPlan> PlanReads();
+  // The commits stored whole (not as deltas) in the packs `plan` was made for, pack by pack in
+  // pack order. A pack lists a history's commits newest first.
+  static const std::vector<GitOid>& Commits(const ReadPlan& plan);
 
   // Calls `visit` with every id of every pack's index, pack by pack in index order (an id in
   // two packs comes twice).
