@@ -134,7 +134,7 @@ struct Worker {
 // its findings, attached to those the report keeps (FindingCollector), not copied into each.
 struct HistoryResult {
   TextResult text;
-  std::optional<GitProvenance> git;  // set when there are findings
+  std::shared_ptr<const GitProvenance> git;  // set when there are findings
 };
 
 // A blob's result as kept until the report: most blobs only add to the counts, and a full
@@ -198,7 +198,8 @@ HistoryResult ScanBlob(const GitInventory& inventory, const BlobOrigin& blob,
   result.findings = FindInText(scanner, text.text, path, policy, key, &result.errors, reuse);
   if (reuse.memo != nullptr && memo.usable()) worker.memos->Insert(source.key, std::move(memo));
   if (!result.findings.findings.empty()) {
-    history.git = ProvenanceOf(inventory, blob, scanner, worker.summaries);
+    history.git = std::make_shared<const GitProvenance>(
+        ProvenanceOf(inventory, blob, scanner, worker.summaries));
   }
   return history;
 }
@@ -219,7 +220,7 @@ std::vector<HistoryResult> ScanMessages(const GitInventory& inventory, Scanner& 
     GitProvenance provenance = ProvenanceOf(inventory, origin, scanner, summaries);
     provenance.blob.clear();
     provenance.in_head = false;  // a message cannot be removed without rewriting history
-    history.git = std::move(provenance);
+    history.git = std::make_shared<const GitProvenance>(std::move(provenance));
     results.push_back(std::move(history));
   }
   return results;
@@ -234,7 +235,7 @@ class FindingCollector {
  public:
   explicit FindingCollector(bool group_by_value) : group_by_value_(group_by_value) {}
 
-  void Add(Finding&& finding, const std::optional<GitProvenance>& git) {
+  void Add(Finding&& finding, const std::shared_ptr<const GitProvenance>& git) {
     if (!group_by_value_) return Keep(std::move(finding), git);
     key_.assign(finding.rule_id).append(1, '\0').append(finding.fingerprint);
     auto it = first_.find(key_);
@@ -250,7 +251,12 @@ class FindingCollector {
       location.commit = git->commit;
       location.blob = git->blob;
       location.in_head = git->in_head;
-      if (kept.git && git->in_head) kept.git->in_head = true;
+      if (kept.git && git->in_head && !kept.git->in_head) {
+        // Its own copy: the provenance is shared with the blob's other findings.
+        auto in_head = std::make_shared<GitProvenance>(*kept.git);
+        in_head->in_head = true;
+        kept.git = std::move(in_head);
+      }
     }
     kept.other_locations.push_back(std::move(location));
   }
@@ -258,7 +264,7 @@ class FindingCollector {
   std::vector<Finding>& findings() { return kept_; }
 
  private:
-  void Keep(Finding&& finding, const std::optional<GitProvenance>& git) {
+  void Keep(Finding&& finding, const std::shared_ptr<const GitProvenance>& git) {
     finding.git = git;
     kept_.push_back(std::move(finding));
   }

@@ -62,7 +62,7 @@ Finding TakeFinding(FuzzInput& in) {
     git.in_head = in.Bool();
     git.paths = in.U16();
     git.commits = in.U16();
-    finding.git = std::move(git);
+    finding.git = std::make_shared<const GitProvenance>(std::move(git));
     for (int n = in.Byte() % 4; n > 0; --n) {
       FindingLocation location;
       location.path = in.String();

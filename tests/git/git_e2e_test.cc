@@ -384,6 +384,26 @@ TEST_CASE("one finding per value in summaries, every location in JSONL") {
   CHECK(std::count(lines.out.begin(), lines.out.end(), '\n') == 2);
 }
 
+TEST_CASE("a value still in HEAD elsewhere marks only its own finding, not its blob's others") {
+  Repo repo;
+  // One blob with two values; later only the first is still anywhere in HEAD.
+  repo.Write("a.env", "A=" + kKeyA + "\nC=" + kKeyC + "\n");
+  repo.Commit("both");
+  repo.Git({"rm", "-q", "a.env"});
+  repo.Write("b.env", "# kept\nA=" + kKeyA + "\n");
+  repo.Commit("only A");
+  auto report = ScanJson(repo.path().string(), {"--show-secrets"});
+  auto a = FindingOf(report, kKeyA);
+  auto c = FindingOf(report, kKeyC);
+  REQUIRE(a.is_object());
+  REQUIRE(c.is_object());
+  CHECK(a["path"] == "a.env");
+  CHECK(c["path"] == "a.env");
+  CHECK(a["in_head"] == true);   // through b.env
+  CHECK(c["in_head"] == false);  // same blob as a's first location, but gone
+  CHECK(a["blob"] == c["blob"]);
+}
+
 // Scanning never runs anything the repository configures: no hook, fsmonitor, filter, pager,
 // ssh or credential command. Each one here would create a marker file if it ran.
 TEST_CASE("a repository's configured commands, hooks and filters are never run") {

@@ -136,7 +136,7 @@ TEST_CASE("json: git provenance and other locations keep the document's layout")
     git.in_head = i == 0;
     git.paths = 2;
     git.commits = 3;
-    findings[i].git = git;
+    findings[i].git = std::make_shared<const GitProvenance>(git);
     for (uint32_t k = 0; k < i + 2; ++k) {
       findings[i].other_locations.push_back(
           {"old/path" + std::to_string(k), {k + 1, 2}, std::string(40, 'c'), git.blob, k == 0});

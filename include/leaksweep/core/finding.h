@@ -7,6 +7,7 @@
 #define LEAKSWEEP_CORE_FINDING_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,7 +68,9 @@ struct Finding {
   // How the value was stored in the file when it was found by decoding ("base64"), else empty.
   // The position is then that of the encoded text.
   std::string encoding;
-  std::optional<GitProvenance> git;              // set by git scans
+  // Set by git scans; shared by the findings of one blob (in a long history, a JSONL report
+  // streams hundreds of thousands of findings of a few thousand blobs).
+  std::shared_ptr<const GitProvenance> git;
   std::vector<FindingLocation> other_locations;  // git summaries: everywhere else it is
 };
 
